@@ -1,0 +1,61 @@
+"""Secrets never reach a frame: URLs, headers and key-shaped text are masked."""
+
+from __future__ import annotations
+
+import pytest
+
+from vizlib.redact import MASK, redact_headers, redact_text, redact_url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://generativelanguage.googleapis.com/v1beta/models/g:generateContent?key=AIzaSecret&alt=sse",
+            f"https://generativelanguage.googleapis.com/v1beta/models/g:generateContent?key={MASK}&alt=sse",
+        ),
+        (
+            "https://x/y?api_key=1&access_token=2&q=3",
+            f"https://x/y?api_key={MASK}&access_token={MASK}&q=3",
+        ),
+        ("https://user:pw@host/p", f"https://{MASK}@host/p"),
+        (
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude%3A0/invoke",
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude%3A0/invoke",
+        ),
+    ],
+)
+def test_urls(url: str, expected: str) -> None:
+    assert redact_url(url) == expected
+
+
+def test_headers() -> None:
+    headers = {"Authorization": ["Bearer sk-abc"], "X-Api-Key": ["k"], "Accept": ["*/*"]}
+    assert redact_headers(headers) == {
+        "Authorization": [MASK],
+        "X-Api-Key": [MASK],
+        "Accept": ["*/*"],
+    }
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+        "sk-ant-api03-abcdefghijklmnopqrstuvwxyz",
+        "sk-or-v1-0123456789abcdef0123456789abcdef",
+        "AIzaSyA1234567890abcdefghijklmnopqrstuv",
+        "AKIAIOSFODNN7EXAMPLE",
+        "gsk_abcdefghijklmnopqrstuvwxyz",
+    ],
+)
+def test_key_shapes_in_text(secret: str) -> None:
+    text = f'{{"api_key": "{secret}", "note": "hello"}}'
+    out = redact_text(text)
+    assert secret not in out
+    assert MASK in out
+    assert '"note": "hello"' in out
+
+
+def test_bearer_tokens_in_text() -> None:
+    assert redact_text("Authorization: Bearer abc.def-ghi_123") == f"Authorization: Bearer {MASK}"

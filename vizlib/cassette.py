@@ -1,0 +1,119 @@
+"""`load`: a cassette file (or its text) to decoded records and tidy frames."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from vizlib.decoders import decode_exchange
+from vizlib.errors import CassetteError
+from vizlib.frames import build_frame
+from vizlib.readers import read_exchanges
+from vizlib.records import Interaction
+from vizlib.sample import SAMPLE_NAME, sample_cassette
+
+Source = str | bytes | os.PathLike[str]
+
+
+class Cassette:
+    """One cassette: its decoded interactions, and the frames built from them on first use."""
+
+    def __init__(
+        self, name: str, container: str, interactions: tuple[Interaction, ...], path: Path | None
+    ) -> None:
+        self.name = name
+        self.container = container
+        self.records = interactions
+        self.path = path
+
+    def __repr__(self) -> str:
+        return (
+            f"<Cassette {self.name!r}: {self.container}, {len(self.records)} interactions, "
+            f"{sum(len(i.decoded.chunks) for i in self.records)} chunks>"
+        )
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    @cached_property
+    def interactions(self) -> pd.DataFrame:
+        """One row per HTTP request/response pair."""
+        return build_frame("interactions", self.name, self.records)
+
+    @cached_property
+    def chunks(self) -> pd.DataFrame:
+        """One row per stream event; one row for a non-streamed body."""
+        return build_frame("chunks", self.name, self.records)
+
+    @cached_property
+    def messages(self) -> pd.DataFrame:
+        """The conversation: request messages and the response's output."""
+        return build_frame("messages", self.name, self.records)
+
+    @cached_property
+    def tool_calls(self) -> pd.DataFrame:
+        """One row per tool call the model made, assembled from its fragments."""
+        return build_frame("tool_calls", self.name, self.records)
+
+    @cached_property
+    def usage(self) -> pd.DataFrame:
+        """One row per interaction: tokens and cost."""
+        return build_frame("usage", self.name, self.records)
+
+
+def _looks_like_path(source: str) -> bool:
+    return "\n" not in source and len(source) < 4096 and not source.lstrip().startswith("{")
+
+
+def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | str, Path | None]:
+    """The name, content and path of what `load` was given; files are only ever read."""
+    if isinstance(source, bytes | bytearray):
+        return name or "<bytes>", bytes(source), None
+    if isinstance(source, str) and not _looks_like_path(source):
+        return name or "<text>", source, None
+    path = Path(source)
+    label = name or path.name
+    try:
+        with path.open("rb") as handle:
+            return label, handle.read(), path
+    except FileNotFoundError as exc:
+        raise CassetteError("no such file", file=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise CassetteError("is a directory, not a cassette file", file=str(path)) from exc
+    except OSError as exc:
+        raise CassetteError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
+
+
+def decode_cassette(content: bytes | str, name: str, path: Path | None = None) -> Cassette:
+    """Read and decode a cassette's content: a pure function of its bytes."""
+    container, exchanges = read_exchanges(content, name=name)
+    interactions = []
+    for exchange in exchanges:
+        try:
+            decoded = decode_exchange(exchange)
+        except Exception as exc:  # a decoder bug must not cost the user the rest of the file
+            raise CassetteError(
+                f"could not decode: {type(exc).__name__}: {exc}",
+                file=name,
+                interaction=exchange.index,
+            ) from exc
+        interactions.append(Interaction(exchange, decoded))
+    return Cassette(name, container, tuple(interactions), path)
+
+
+def load(source: Source, *, name: str | None = None) -> Cassette:
+    """Load a cassette from a path, or from the text or bytes of one.
+
+    Raises `CassetteError` naming the file (and interaction, and event) for
+    input that is not a readable cassette.
+    """
+    label, content, path = read_source(source, name)
+    return decode_cassette(content, label, path)
+
+
+def load_sample() -> Cassette:
+    """The built-in sample cassette: a two-turn conversation with parallel tool calls."""
+    return decode_cassette(sample_cassette(), SAMPLE_NAME)

@@ -1,0 +1,22 @@
+"""Wire formats: one module per API, each exposing a `DECODER`.
+
+Adding a provider means adding its module and listing its decoder here.
+"""
+
+from __future__ import annotations
+
+from vizlib.decoders import generic, openai_chat
+from vizlib.decoders.base import Decoder
+from vizlib.records import Decoded, Exchange
+
+__all__ = ["DECODERS", "Decoder", "decode_exchange"]
+
+DECODERS: tuple[Decoder, ...] = (openai_chat.DECODER,)
+
+
+def decode_exchange(exchange: Exchange) -> Decoded:
+    """Decode an exchange with the first decoder that claims its request."""
+    for decoder in DECODERS:
+        if decoder.matches(exchange.request):
+            return decoder.decode(exchange)
+    return generic.decode(exchange)

@@ -1,0 +1,62 @@
+"""Assemble tool calls from the fragments a stream delivers them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vizlib.records import ToolCall
+
+
+@dataclass(slots=True)
+class _Partial:
+    id: str | None = None
+    name: str = ""
+    parts: list[str] = field(default_factory=list)
+    fragments: list[tuple[int, str]] = field(default_factory=list)
+
+
+class ToolCallAssembler:
+    """Collects argument fragments per tool index, in arrival order."""
+
+    def __init__(self) -> None:
+        self._calls: dict[int, _Partial] = {}
+
+    def add(
+        self,
+        index: int,
+        seq: int,
+        *,
+        call_id: str | None = None,
+        name: str | None = None,
+        delta: str = "",
+    ) -> tuple[str | None, str]:
+        """Record one fragment; return the call's id and name as known so far."""
+        call = self._calls.setdefault(index, _Partial())
+        if call_id and not call.id:
+            call.id = call_id
+        if name and not call.name:
+            call.name = name
+        call.parts.append(delta)
+        call.fragments.append((seq, delta))
+        return call.id, call.name
+
+    def set_arguments(self, index: int, arguments: str) -> None:
+        """Replace a call's arguments with the final text a `done` event carries."""
+        call = self._calls.setdefault(index, _Partial())
+        call.parts = [arguments]
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+    def calls(self) -> tuple[ToolCall, ...]:
+        """The assembled calls, ordered by tool index."""
+        return tuple(
+            ToolCall(
+                tool_index=index,
+                id=call.id,
+                name=call.name,
+                arguments="".join(call.parts),
+                fragments=tuple(call.fragments),
+            )
+            for index, call in sorted(self._calls.items())
+        )

@@ -1,0 +1,91 @@
+"""The decoder interface, and helpers every wire format shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import orjson
+
+from vizlib.records import Api, Body, Decoded, Exchange, HttpRequest, Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Decoder:
+    """One wire format: which requests it claims, and how it reads an exchange.
+
+    `decode` never raises on bad data: what it cannot read becomes a chunk of
+    kind `error`, or `Decoded.error`.
+    """
+
+    api: Api
+    matches: Callable[[HttpRequest], bool]
+    decode: Callable[[Exchange], Decoded]
+
+
+def body_text(body: Body) -> str:
+    """A body as text; bytes that are not UTF-8 are decoded with replacement marks."""
+    return body if isinstance(body, str) else body.decode("utf-8", errors="replace")
+
+
+def parse_json(text: str | bytes) -> tuple[Any, str | None]:
+    """Parse JSON once: `(value, None)`, or `(None, reason)` if it is not JSON."""
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc}"
+
+
+def request_json(request: HttpRequest) -> dict[str, Any]:
+    """The request body as a JSON object, or {} where it is not one."""
+    if not request.body:
+        return {}
+    value, _ = parse_json(request.body)
+    return value if isinstance(value, dict) else {}
+
+
+def as_int(value: object) -> int | None:
+    """An integer count from a wire value, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def as_float(value: object) -> float | None:
+    """A number from a wire value, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def as_str(value: object) -> str | None:
+    """A string from a wire value, or None."""
+    return value if isinstance(value, str) else None
+
+
+def as_dict(value: object) -> dict[str, Any]:
+    """A mapping from a wire value, or {}."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[Any]:
+    """A list from a wire value, or []."""
+    return value if isinstance(value, list) else []
+
+
+def dumps(value: object) -> str:
+    """Compact JSON text of a value."""
+    return orjson.dumps(value).decode()
+
+
+def with_total(usage: Usage) -> Usage:
+    """Fill `total_tokens` from input and output where the provider gave none."""
+    if usage.total_tokens is not None or usage.input_tokens is None:
+        return usage
+    total = usage.input_tokens + (usage.output_tokens or 0)
+    return replace(usage, total_tokens=total)

@@ -1,0 +1,261 @@
+"""OpenAI Chat Completions, and the servers that speak it (OpenRouter, Groq, xAI, llama.cpp...).
+
+Streams are `data:` events of `chat.completion.chunk` objects ending with
+`[DONE]`; tool-call arguments arrive as fragments keyed by `index`; usage
+arrives in a last chunk (or Groq's `x_groq.usage`); reasoning deltas are
+`reasoning_content` or `reasoning` depending on the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._bodies import response_events
+from vizlib.decoders.base import (
+    Decoder,
+    as_dict,
+    as_float,
+    as_int,
+    as_list,
+    as_str,
+    dumps,
+    request_json,
+    with_total,
+)
+from vizlib.records import Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
+
+
+def matches(request: HttpRequest) -> bool:
+    """Chat Completions requests end their path in `/chat/completions`."""
+    path = request.url.split("?", 1)[0]
+    return path.endswith("/chat/completions")
+
+
+def decode(exchange: Exchange) -> Decoded:
+    """Read one Chat Completions exchange."""
+    body = request_json(exchange.request)
+    request_messages = tuple(read_messages(body.get("messages")))
+    stream = response_events(exchange.response)
+    state = _State(first_position=len(request_messages))
+    for seq, event in enumerate(stream.events):
+        state.chunks.append(state.read_event(seq, event.data, event.event, event.line, event.value))
+    response_message = state.message()
+    return Decoded(
+        api="openai-chat",
+        stream=stream.streamed,
+        model=state.model or as_str(body.get("model")),
+        request_model=as_str(body.get("model")),
+        provider=state.provider,
+        response_id=state.response_id,
+        finish_reason=state.finish_reason,
+        chunks=tuple(state.chunks),
+        messages=request_messages + ((response_message,) if response_message else ()),
+        tool_calls=state.tools.calls(),
+        usage=state.usage,
+        tools=declared_tools(body.get("tools")),
+        n_comments=stream.n_comments,
+        complete=state.finished or not stream.streamed,
+        error=state.error,
+    )
+
+
+class _State:
+    """What a response has said so far, event by event."""
+
+    def __init__(self, first_position: int) -> None:
+        self.first_position = first_position
+        self.chunks: list[Chunk] = []
+        self.tools = ToolCallAssembler()
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.model: str | None = None
+        self.provider: str | None = None
+        self.response_id: str | None = None
+        self.finish_reason: str | None = None
+        self.usage = Usage()
+        self.finished = False
+        self.error: str | None = None
+
+    def read_event(
+        self, seq: int, raw: str, name: str | None, line: int | None, value: Any
+    ) -> Chunk:
+        if raw.strip() == "[DONE]":
+            self.finished = True
+            return Chunk(seq, "[DONE]", "control", raw, line=line)
+        if isinstance(value, BaseException):
+            return Chunk(seq, name or "", "error", raw, line=line, error=str(value))
+        if not isinstance(value, dict):
+            reason = f"expected a JSON object, found {type(value).__name__}"
+            return Chunk(seq, name or "", "error", raw, line=line, error=reason)
+        event = name or as_str(value.get("object")) or ""
+        self.model = as_str(value.get("model")) or self.model
+        self.provider = as_str(value.get("provider")) or self.provider
+        self.response_id = as_str(value.get("id")) or self.response_id
+        if value.get("error"):
+            self.error = _error_message(value["error"])
+            return Chunk(seq, event or "error", "error", raw, text="", line=line, error=self.error)
+        usage = value.get("usage") or as_dict(value.get("x_groq")).get("usage")
+        if isinstance(usage, dict):
+            self.usage = read_usage(usage)
+        choices = as_list(value.get("choices"))
+        choice = as_dict(choices[0]) if choices else {}
+        finish_reason = as_str(choice.get("finish_reason"))
+        if finish_reason:
+            self.finish_reason, self.finished = finish_reason, True
+        delta = as_dict(choice.get("delta") or choice.get("message"))
+        content = as_str(delta.get("content")) or as_str(delta.get("refusal")) or ""
+        reasoning = _reasoning(delta)
+        self.text.append(content)
+        self.reasoning.append(reasoning)
+        tool_deltas = as_list(delta.get("tool_calls"))
+        if tool_deltas:
+            first = self._read_tool_deltas(seq, tool_deltas)
+            return Chunk(seq, event, "tool_call", raw, text=content, line=line, **first)
+        if content:
+            return Chunk(seq, event, "text", raw, text=content, line=line)
+        if reasoning:
+            return Chunk(seq, event, "reasoning", raw, text=reasoning, line=line)
+        if isinstance(usage, dict):
+            return Chunk(seq, event, "usage", raw, line=line)
+        return Chunk(seq, event, "control", raw, line=line)
+
+    def _read_tool_deltas(self, seq: int, deltas: list[Any]) -> dict[str, Any]:
+        first: dict[str, Any] = {}
+        for position, raw_delta in enumerate(deltas):
+            delta = as_dict(raw_delta)
+            function = as_dict(delta.get("function"))
+            index = as_int(delta.get("index"))
+            index = position if index is None else index
+            args = function.get("arguments")
+            args_text = args if isinstance(args, str) else ("" if args is None else dumps(args))
+            call_id, name = self.tools.add(
+                index,
+                seq,
+                call_id=as_str(delta.get("id")),
+                name=as_str(function.get("name")),
+                delta=args_text,
+            )
+            if not first:
+                first = {
+                    "tool_index": index,
+                    "tool_call_id": call_id,
+                    "tool_name": name or None,
+                    "args_delta": args_text,
+                }
+        return first
+
+    def message(self) -> Message | None:
+        text, reasoning = "".join(self.text), "".join(self.reasoning)
+        calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in self.tools.calls())
+        if not (text or reasoning or calls):
+            return None
+        return Message(
+            position=self.first_position,
+            role="assistant",
+            content=text,
+            source="response",
+            reasoning=reasoning,
+            tool_calls=calls,
+        )
+
+
+def _reasoning(delta: dict[str, Any]) -> str:
+    for key in ("reasoning_content", "reasoning"):
+        value = delta.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _error_message(error: object) -> str:
+    if isinstance(error, dict):
+        return str(error.get("message") or dumps(error))
+    return str(error)
+
+
+def read_usage(usage: dict[str, Any]) -> Usage:
+    """Usage in OpenAI's shape: prompt tokens include cached ones, completion includes reasoning."""
+    prompt_details = as_dict(usage.get("prompt_tokens_details"))
+    completion_details = as_dict(usage.get("completion_tokens_details"))
+    cost = as_float(usage.get("cost"))
+    return with_total(
+        Usage(
+            input_tokens=as_int(usage.get("prompt_tokens")),
+            output_tokens=as_int(usage.get("completion_tokens")),
+            cached_tokens=as_int(prompt_details.get("cached_tokens")),
+            cache_write_tokens=as_int(prompt_details.get("cache_write_tokens")),
+            reasoning_tokens=as_int(completion_details.get("reasoning_tokens")),
+            total_tokens=as_int(usage.get("total_tokens")),
+            cost_usd=cost if cost is not None else float("nan"),
+            cost_source="reported" if cost is not None else None,
+            raw=dumps(usage),
+        )
+    )
+
+
+def content_text(content: object) -> str:
+    """Text of a message's content: a string, or the text parts of a parts list."""
+    if isinstance(content, str):
+        return content
+    pieces = []
+    for part in as_list(content):
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        fields = as_dict(part)
+        kind = as_str(fields.get("type")) or ""
+        text = fields.get("text")
+        if isinstance(text, str):
+            pieces.append(text)
+        elif kind:
+            pieces.append(f"[{kind}]")
+    return "\n".join(pieces)
+
+
+def read_messages(messages: object) -> list[Message]:
+    """Request messages in Chat Completions shape."""
+    out = []
+    for position, raw in enumerate(as_list(messages)):
+        message = as_dict(raw)
+        calls = tuple(
+            ToolCallRef(
+                id=as_str(call.get("id")),
+                name=as_str(as_dict(call.get("function")).get("name")) or "",
+                arguments=_arguments_text(as_dict(call.get("function")).get("arguments")),
+            )
+            for call in map(as_dict, as_list(message.get("tool_calls")))
+        )
+        out.append(
+            Message(
+                position=position,
+                role=as_str(message.get("role")) or "",
+                content=content_text(message.get("content")),
+                source="request",
+                tool_call_id=as_str(message.get("tool_call_id")),
+                name=as_str(message.get("name")),
+                reasoning=_reasoning(message),
+                tool_calls=calls,
+            )
+        )
+    return out
+
+
+def _arguments_text(arguments: object) -> str:
+    if isinstance(arguments, str):
+        return arguments
+    return "" if arguments is None else dumps(arguments)
+
+
+def declared_tools(tools: object) -> dict[str, Any]:
+    """The JSON schema of each function tool a request declares, by name."""
+    declared = {}
+    for tool in map(as_dict, as_list(tools)):
+        function = as_dict(tool.get("function")) or tool
+        name = as_str(function.get("name"))
+        if name:
+            declared[name] = function.get("parameters") or function.get("input_schema") or {}
+    return declared
+
+
+DECODER = Decoder(api="openai-chat", matches=matches, decode=decode)

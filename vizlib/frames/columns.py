@@ -1,0 +1,123 @@
+"""The public column contract: every frame's columns, dtypes and meanings, declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its name, pandas dtype, and a one-line meaning."""
+
+    name: str
+    dtype: str
+    doc: str
+    categories: tuple[str, ...] | None = None
+
+
+STR = "string[pyarrow]"
+CAT = "category"
+APIS = (
+    "openai-chat",
+    "openai-responses",
+    "anthropic-messages",
+    "gemini",
+    "bedrock",
+    "ollama",
+    "cohere",
+    "unknown",
+)
+KINDS = ("text", "reasoning", "tool_call", "usage", "control", "error", "other")
+
+_KEY = (
+    Column("cassette", STR, "the cassette's file name, or the name it was given"),
+    Column("interaction", "int64", "0-based position of the interaction in the file"),
+)
+
+INTERACTIONS = (
+    *_KEY,
+    Column("api", CAT, "wire format: openai-chat, openai-responses, ...", APIS),
+    Column("url", STR, "request URL, secrets redacted"),
+    Column("method", STR, "HTTP method"),
+    Column("model", STR, "model that answered (the response's, else the request's)"),
+    Column("request_model", STR, "model the request asked for"),
+    Column("provider", STR, "upstream provider a router reported (OpenRouter's `provider`)"),
+    Column("stream", "bool", "whether the response was a stream"),
+    Column("status", "int64", "HTTP status code (0 where none was recorded)"),
+    Column("duration_s", "float64", "recorded duration in seconds; NaN where none was recorded"),
+    Column("n_chunks", "int64", "rows in `chunks` for this interaction"),
+    Column("n_comments", "int64", "SSE comment lines (keep-alives), not events"),
+    Column("n_tool_calls", "int64", "tool calls the model made"),
+    Column("finish_reason", STR, "why generation stopped, as the provider said it"),
+    Column("complete", "bool", "False where a stream ended early (no end marker)"),
+    Column("error", STR, "error message the response carried, if any"),
+    Column("response_id", STR, "the provider's response id"),
+)
+
+CHUNKS = (
+    *_KEY,
+    Column("seq", "int64", "0-based position of the event in the stream"),
+    Column("event", STR, "SSE event name, or the payload's type"),
+    Column("kind", CAT, "text, reasoning, tool_call, usage, control, error or other", KINDS),
+    Column("text", STR, "text delta (reasoning delta for kind reasoning); empty otherwise"),
+    Column("tool_index", "Int64", "index of the tool call this event extends"),
+    Column("tool_call_id", STR, "id of that tool call"),
+    Column("tool_name", STR, "name of that tool call"),
+    Column("args_delta", STR, "argument fragment this event carries"),
+    Column("raw", STR, "the event's data exactly as recorded"),
+    Column("line", "Int64", "1-based line of the event in the response body"),
+    Column("error", STR, "why the event could not be read, for kind error"),
+)
+
+MESSAGES = (
+    *_KEY,
+    Column("position", "int64", "0-based position in the conversation"),
+    Column("role", CAT, "system, developer, user, assistant or tool"),
+    Column("content", STR, "text content; non-text parts as [type]"),
+    Column(
+        "source",
+        CAT,
+        "request (from the client) or response (the model's output)",
+        ("request", "response"),
+    ),
+    Column("tool_call_id", STR, "for tool results, the call they answer"),
+    Column("name", STR, "participant or tool name, where given"),
+    Column("reasoning", STR, "reasoning text carried by the message"),
+    Column("n_tool_calls", "int64", "tool calls the message carries"),
+)
+
+TOOL_CALLS = (
+    *_KEY,
+    Column("tool_index", "int64", "index of the call within its response"),
+    Column("id", STR, "the call's id"),
+    Column("name", STR, "name of the tool the model called"),
+    Column("arguments", STR, "the assembled argument string"),
+    Column("args", "object", "the parsed arguments, or None where not valid JSON"),
+    Column("valid_json", "bool", "whether `arguments` parses as JSON"),
+    Column("n_fragments", "int64", "stream events that carried this call"),
+    Column("roundtrip", "boolean", "next request sent this exact call back; NA if no next request"),
+    Column("result", STR, "the result a later request sent for this call"),
+    Column("result_interaction", "Int64", "the interaction whose request carried the result"),
+)
+
+USAGE = (
+    *_KEY,
+    Column("model", STR, "model that answered"),
+    Column("input_tokens", "Int64", "prompt tokens, cache reads and writes included"),
+    Column("output_tokens", "Int64", "generated tokens, reasoning included"),
+    Column("cached_tokens", "Int64", "input tokens read from the prompt cache"),
+    Column("cache_write_tokens", "Int64", "input tokens written to the prompt cache"),
+    Column("reasoning_tokens", "Int64", "output tokens spent on reasoning"),
+    Column("total_tokens", "Int64", "total as reported, else input plus output"),
+    Column("cost_usd", "float64", "cost in USD; NaN where unknown"),
+    Column("cost_source", STR, "reported (by the provider) or estimated; NA where unknown"),
+    Column("raw_usage", STR, "the provider's usage object as JSON"),
+)
+
+FRAMES: dict[str, tuple[Column, ...]] = {
+    "interactions": INTERACTIONS,
+    "chunks": CHUNKS,
+    "messages": MESSAGES,
+    "tool_calls": TOOL_CALLS,
+    "usage": USAGE,
+}

@@ -1,0 +1,131 @@
+"""Pure functions from records to rows, one per frame, in the column order of `columns`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.records import Interaction
+from vizlib.redact import redact_url
+
+Row = tuple[Any, ...]
+
+
+def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
+    """One row per interaction."""
+    for item in interactions:
+        request, response, decoded = item.exchange.request, item.exchange.response, item.decoded
+        yield (
+            name,
+            item.index,
+            decoded.api,
+            redact_url(request.url),
+            request.method,
+            decoded.model,
+            decoded.request_model,
+            decoded.provider,
+            decoded.stream,
+            response.status,
+            response.duration_s,
+            len(decoded.chunks),
+            decoded.n_comments,
+            len(decoded.tool_calls),
+            decoded.finish_reason,
+            decoded.complete,
+            decoded.error,
+            decoded.response_id,
+        )
+
+
+def chunk_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
+    """One row per stream event."""
+    for item in interactions:
+        index = item.index
+        for c in item.decoded.chunks:
+            yield (
+                name,
+                index,
+                c.seq,
+                c.event,
+                c.kind,
+                c.text,
+                c.tool_index,
+                c.tool_call_id,
+                c.tool_name,
+                c.args_delta,
+                c.raw,
+                c.line,
+                c.error,
+            )
+
+
+def message_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
+    """One row per message, request messages first, then the response's."""
+    for item in interactions:
+        for m in item.decoded.messages:
+            yield (
+                name,
+                item.index,
+                m.position,
+                m.role,
+                m.content,
+                m.source,
+                m.tool_call_id,
+                m.name,
+                m.reasoning,
+                len(m.tool_calls),
+            )
+
+
+def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
+    """One row per tool call, with its round trip and result."""
+    trips = roundtrips(interactions)
+    results = tool_results(interactions)
+    for item, item_trips in zip(interactions, trips, strict=True):
+        for call, trip in zip(item.decoded.tool_calls, item_trips, strict=True):
+            args, valid = parse_arguments(call.arguments)
+            result = results.get(call.id) if call.id else None
+            yield (
+                name,
+                item.index,
+                call.tool_index,
+                call.id,
+                call.name,
+                call.arguments,
+                args,
+                valid,
+                call.n_fragments,
+                trip,
+                result.content if result else None,
+                result.interaction if result else None,
+            )
+
+
+def usage_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
+    """One row per interaction, NA where the response reported no usage."""
+    for item in interactions:
+        u = item.decoded.usage
+        yield (
+            name,
+            item.index,
+            item.decoded.model,
+            u.input_tokens,
+            u.output_tokens,
+            u.cached_tokens,
+            u.cache_write_tokens,
+            u.reasoning_tokens,
+            u.total_tokens,
+            u.cost_usd,
+            u.cost_source,
+            u.raw,
+        )
+
+
+EXTRACTORS = {
+    "interactions": interaction_rows,
+    "chunks": chunk_rows,
+    "messages": message_rows,
+    "tool_calls": tool_call_rows,
+    "usage": usage_rows,
+}

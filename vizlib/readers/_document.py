@@ -1,0 +1,48 @@
+"""Parse a cassette file's text into plain Python data (YAML or JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import yaml
+
+from vizlib.errors import CassetteError
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C speed where libyaml is built
+
+
+class CassetteLoader(_BaseLoader):  # type: ignore[misc]
+    """PyYAML's C safe loader; tags it does not know are read as plain data, never executed."""
+
+
+def _construct_unknown(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+CassetteLoader.add_multi_constructor("!", _construct_unknown)
+CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unknown)
+
+
+def parse_document(content: str | bytes, *, name: str) -> Any:
+    """Return the data of a YAML or JSON cassette; raise `CassetteError` if neither."""
+    head = content[:64].lstrip()
+    if head[:1] in (b"{", "{", b"[", "["):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass  # JSON-looking YAML, or broken JSON: YAML gives the better message
+    try:
+        return yaml.load(content, Loader=CassetteLoader)
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"not valid YAML or JSON: {_first_line(exc)}", file=name) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CassetteError(f"cannot decode the file as text: {exc}", file=name) from exc
+
+
+def _first_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())

@@ -1,0 +1,195 @@
+"""Pure value records: what a cassette holds, and what a decoder reads from it.
+
+These types know nothing of files, pandas or rendering. Readers produce
+`Exchange` records from a cassette container; decoders turn each exchange
+into a `Decoded` record; frames turn records into DataFrames.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Api = Literal[
+    "openai-chat",
+    "openai-responses",
+    "anthropic-messages",
+    "gemini",
+    "bedrock",
+    "ollama",
+    "cohere",
+    "unknown",
+]
+ChunkKind = Literal["text", "reasoning", "tool_call", "usage", "control", "error", "other"]
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+Source = Literal["request", "response"]
+CostSource = Literal["reported", "estimated"]
+
+Body = str | bytes
+Headers = dict[str, list[str]]
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    wanted = name.lower()
+    for key, values in headers.items():
+        if key.lower() == wanted and values:
+            return values[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """One recorded HTTP request."""
+
+    method: str
+    url: str
+    headers: Headers
+    body: Body
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, matched case-insensitively."""
+        return _header(self.headers, name)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """One recorded HTTP response; `duration_s` is NaN where none was recorded."""
+
+    status: int
+    headers: Headers
+    body: Body
+    duration_s: float = math.nan
+    started_at: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, matched case-insensitively."""
+        return _header(self.headers, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A request/response pair as a container stores it, before any decoding."""
+
+    index: int
+    request: HttpRequest
+    response: HttpResponse
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One stream event (or the whole body of a non-streamed response)."""
+
+    seq: int
+    event: str
+    kind: ChunkKind
+    raw: str
+    text: str = ""
+    tool_index: int | None = None
+    tool_call_id: str | None = None
+    tool_name: str | None = None
+    args_delta: str | None = None
+    line: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallRef:
+    """A tool call as a message carries it: what a client sends back."""
+
+    id: str | None
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One conversation message, from the request or the response."""
+
+    position: int
+    role: str
+    content: str
+    source: Source
+    tool_call_id: str | None = None
+    name: str | None = None
+    reasoning: str = ""
+    tool_calls: tuple[ToolCallRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool call the model made, assembled from its stream fragments.
+
+    `fragments` holds `(chunk seq, argument delta)` pairs in arrival order;
+    a non-streamed call has one fragment with seq 0.
+    """
+
+    tool_index: int
+    id: str | None
+    name: str
+    arguments: str
+    fragments: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def n_fragments(self) -> int:
+        """How many argument fragments built this call."""
+        return len(self.fragments)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts and cost of one response, normalised across providers.
+
+    - `input_tokens`: every prompt token the provider processed, cached reads
+      and cache writes included.
+    - `cached_tokens`: the part of `input_tokens` read from the prompt cache.
+    - `cache_write_tokens`: the part of `input_tokens` written to the cache.
+    - `output_tokens`: every generated token, reasoning included.
+    - `reasoning_tokens`: the part of `output_tokens` spent on reasoning.
+    - `total_tokens`: as the provider reported it, else input plus output.
+    - `raw`: the provider's own usage object, as JSON text.
+    """
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cached_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    total_tokens: int | None = None
+    cost_usd: float = math.nan
+    cost_source: CostSource | None = None
+    raw: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """What a decoder read from one exchange."""
+
+    api: Api
+    stream: bool
+    model: str | None = None
+    request_model: str | None = None
+    provider: str | None = None
+    response_id: str | None = None
+    finish_reason: str | None = None
+    chunks: tuple[Chunk, ...] = ()
+    messages: tuple[Message, ...] = ()
+    tool_calls: tuple[ToolCall, ...] = ()
+    usage: Usage = field(default_factory=Usage)
+    tools: dict[str, Any] = field(default_factory=dict)
+    n_comments: int = 0
+    complete: bool = True
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One recorded exchange with what was decoded from it."""
+
+    exchange: Exchange
+    decoded: Decoded
+
+    @property
+    def index(self) -> int:
+        """0-based position in the cassette."""
+        return self.exchange.index
