@@ -5,13 +5,18 @@ Adding a provider means adding its module and listing its decoder here.
 
 from __future__ import annotations
 
-from vizlib.decoders import generic, openai_chat
+from vizlib.decoders import anthropic, gemini, generic, openai_chat, openai_responses
 from vizlib.decoders.base import Decoder
 from vizlib.records import Decoded, Exchange
 
 __all__ = ["DECODERS", "Decoder", "decode_exchange"]
 
-DECODERS: tuple[Decoder, ...] = (openai_chat.DECODER,)
+DECODERS: tuple[Decoder, ...] = (
+    openai_chat.DECODER,
+    openai_responses.DECODER,
+    anthropic.DECODER,
+    gemini.DECODER,
+)
 
 
 def decode_exchange(exchange: Exchange) -> Decoded:

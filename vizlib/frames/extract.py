@@ -82,10 +82,11 @@ def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[R
     """One row per tool call, with its round trip and result."""
     trips = roundtrips(interactions)
     results = tool_results(interactions)
-    for item, item_trips in zip(interactions, trips, strict=True):
-        for call, trip in zip(item.decoded.tool_calls, item_trips, strict=True):
+    for item, item_trips, item_results in zip(interactions, trips, results, strict=True):
+        for call, trip, result in zip(
+            item.decoded.tool_calls, item_trips, item_results, strict=True
+        ):
             args, valid = parse_arguments(call.arguments)
-            result = results.get(call.id) if call.id else None
             yield (
                 name,
                 item.index,

@@ -12,13 +12,20 @@ from typing import Any
 from vizlib.errors import CassetteError
 from vizlib.readers._document import parse_document
 from vizlib.readers.govcr import is_govcr, read_govcr
+from vizlib.readers.har import is_har, read_har
+from vizlib.readers.httprr import is_httprr, read_httprr
+from vizlib.readers.ruby_vcr import is_ruby_vcr, read_ruby_vcr
+from vizlib.readers.vcrpy import is_vcrpy, read_vcrpy
 from vizlib.records import Exchange
 
-__all__ = ["read_exchanges"]
+__all__ = ["CONTAINERS", "read_exchanges"]
 
 _Reader = Callable[..., list[Exchange]]
-_CONTAINERS: list[tuple[str, Callable[[Any], bool], _Reader]] = [
+CONTAINERS: list[tuple[str, Callable[[Any], bool], _Reader]] = [
     ("go-vcr", is_govcr, read_govcr),
+    ("vcr.py", is_vcrpy, read_vcrpy),
+    ("ruby-vcr", is_ruby_vcr, read_ruby_vcr),
+    ("har", is_har, read_har),
 ]
 
 
@@ -27,8 +34,11 @@ def read_exchanges(content: str | bytes, *, name: str) -> tuple[str, list[Exchan
 
     Returns the container's name and the exchanges in file order.
     """
+    raw = content.encode() if isinstance(content, str) else content
+    if is_httprr(raw):
+        return "httprr", read_httprr(raw, name=name)
     data = parse_document(content, name=name)
-    for container, detect, read in _CONTAINERS:
+    for container, detect, read in CONTAINERS:
         if detect(data):
             return container, read(data, name=name)
     raise CassetteError(f"not a cassette: found {_describe(data)}", file=name)
@@ -37,5 +47,5 @@ def read_exchanges(content: str | bytes, *, name: str) -> tuple[str, list[Exchan
 def _describe(data: Any) -> str:
     if isinstance(data, dict):
         keys = ", ".join(sorted(map(str, data))[:6])
-        return f"a mapping with keys {keys or 'none'}" if keys else "an empty mapping"
+        return f"a mapping with keys {keys}" if keys else "an empty mapping"
     return f"a {type(data).__name__}" if data is not None else "an empty document"

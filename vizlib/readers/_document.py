@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import orjson
@@ -24,6 +26,18 @@ def _construct_unknown(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node
     return loader.construct_scalar(node)  # type: ignore[arg-type]
 
 
+def _construct_ruby_binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    # Ruby's YAML writes binary strings as `!binary |` base64 text.
+    text = loader.construct_scalar(node)  # type: ignore[arg-type]
+    try:
+        return base64.b64decode("".join(str(text).split()))
+    except binascii.Error as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"!binary value is not base64: {exc}", node.start_mark
+        ) from exc
+
+
+CassetteLoader.add_constructor("!binary", _construct_ruby_binary)
 CassetteLoader.add_multi_constructor("!", _construct_unknown)
 CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unknown)
 

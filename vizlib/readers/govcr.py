@@ -6,8 +6,8 @@ import math
 import re
 from typing import Any
 
-from vizlib.errors import CassetteError
 from vizlib.readers._bodies import decode_body, normalise_headers
+from vizlib.readers._common import mapping, status_code
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
@@ -26,6 +26,8 @@ _UNIT_SECONDS = {
 def is_govcr(data: Any) -> bool:
     """True for a go-vcr cassette: interactions whose requests name a `url`."""
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        return False
+    if "http_interactions" in data:
         return False
     first = next(iter(data["interactions"]), None)
     if first is None:
@@ -56,13 +58,8 @@ def parse_go_duration(value: object) -> float:
 def read_govcr(data: dict[str, Any], *, name: str) -> list[Exchange]:
     """Exchanges of a go-vcr cassette (every field optional)."""
     exchanges = []
-    for index, item in enumerate(data["interactions"]):
-        if not isinstance(item, dict):
-            raise CassetteError(
-                f"expected a mapping with request and response, found {type(item).__name__}",
-                file=name,
-                interaction=index,
-            )
+    for index, raw in enumerate(data["interactions"]):
+        item = mapping(raw, name=name, index=index)
         request = item.get("request") or {}
         response = item.get("response") or {}
         req_headers = normalise_headers(request.get("headers"))
@@ -77,7 +74,7 @@ def read_govcr(data: dict[str, Any], *, name: str) -> list[Exchange]:
                     body=decode_body(request.get("body"), req_headers),
                 ),
                 response=HttpResponse(
-                    status=_status_code(response),
+                    status=status_code(response.get("code") or response.get("status")),
                     headers=resp_headers,
                     body=decode_body(response.get("body"), resp_headers),
                     duration_s=parse_go_duration(response.get("duration")),
@@ -85,12 +82,3 @@ def read_govcr(data: dict[str, Any], *, name: str) -> list[Exchange]:
             )
         )
     return exchanges
-
-
-def _status_code(response: dict[str, Any]) -> int:
-    code = response.get("code")
-    if isinstance(code, int):
-        return code
-    status = str(response.get("status") or "")
-    head = status.split(" ", 1)[0]
-    return int(head) if head.isdigit() else 0

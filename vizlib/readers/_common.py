@@ -1,0 +1,30 @@
+"""Small helpers shared by the container readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vizlib.errors import CassetteError
+
+
+def mapping(item: Any, *, name: str, index: int, what: str = "interaction") -> dict[str, Any]:
+    """`item` if it is a mapping, else a CassetteError saying what was found."""
+    if not isinstance(item, dict):
+        raise CassetteError(
+            f"expected a mapping with request and response, found {type(item).__name__}",
+            file=name,
+            interaction=index,
+        )
+    return item
+
+
+def status_code(status: Any) -> int:
+    """An HTTP status from `200`, `"200 OK"` or `{code: 200, message: OK}`."""
+    if isinstance(status, dict):
+        status = status.get("code")
+    if isinstance(status, bool):
+        return 0
+    if isinstance(status, int):
+        return status
+    head = str(status or "").split(" ", 1)[0]
+    return int(head) if head.isdigit() else 0
