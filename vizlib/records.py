@@ -14,11 +14,13 @@ from typing import Any, Literal
 Api = Literal[
     "openai-chat",
     "openai-responses",
+    "openai-completions",
     "anthropic-messages",
     "gemini",
     "bedrock",
     "ollama",
     "cohere",
+    "xai",
     "unknown",
 ]
 ChunkKind = Literal["text", "reasoning", "tool_call", "usage", "control", "error", "other"]
@@ -91,6 +93,7 @@ class Chunk:
     args_delta: str | None = None
     line: int | None = None
     error: str | None = None
+    time_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

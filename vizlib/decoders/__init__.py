@@ -5,7 +5,18 @@ Adding a provider means adding its module and listing its decoder here.
 
 from __future__ import annotations
 
-from vizlib.decoders import anthropic, gemini, generic, openai_chat, openai_responses
+from vizlib.decoders import (
+    anthropic,
+    bedrock,
+    cohere,
+    gemini,
+    generic,
+    ollama,
+    openai_chat,
+    openai_completions,
+    openai_responses,
+    xai,
+)
 from vizlib.decoders.base import Decoder
 from vizlib.records import Decoded, Exchange
 
@@ -16,6 +27,11 @@ DECODERS: tuple[Decoder, ...] = (
     openai_responses.DECODER,
     anthropic.DECODER,
     gemini.DECODER,
+    bedrock.DECODER,
+    ollama.DECODER,
+    openai_completions.DECODER,
+    cohere.DECODER,
+    xai.DECODER,
 )
 
 

@@ -25,7 +25,7 @@ from vizlib.decoders.base import (
     request_json,
     with_total,
 )
-from vizlib.records import Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
+from vizlib.records import Api, Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
 
 TOOL_BLOCKS = ("tool_use", "server_tool_use", "mcp_tool_use")
 
@@ -53,7 +53,7 @@ def decode_events(
     *,
     streamed: bool,
     n_comments: int = 0,
-    api: str = "anthropic-messages",
+    api: Api = "anthropic-messages",
 ) -> Decoded:
     """Decode Anthropic events (or one message body); shared with Bedrock, which wraps them."""
     messages = tuple(read_messages(body))
@@ -62,7 +62,7 @@ def decode_events(
         state.chunks.append(state.read(seq, event))
     response = state.message()
     return Decoded(
-        api=api,  # type: ignore[arg-type]
+        api=api,
         stream=streamed,
         model=state.model or as_str(body.get("model")),
         request_model=as_str(body.get("model")),

@@ -23,7 +23,7 @@ from vizlib.decoders.base import (
     request_json,
     with_total,
 )
-from vizlib.records import Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
+from vizlib.records import Api, Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
 
 
 def matches(request: HttpRequest) -> bool:
@@ -35,14 +35,20 @@ def matches(request: HttpRequest) -> bool:
 def decode(exchange: Exchange) -> Decoded:
     """Read one Chat Completions exchange."""
     body = request_json(exchange.request)
-    request_messages = tuple(read_messages(body.get("messages")))
+    return decode_body(exchange, body, tuple(read_messages(body.get("messages"))), "openai-chat")
+
+
+def decode_body(
+    exchange: Exchange, body: dict[str, Any], request_messages: tuple[Message, ...], api: Api
+) -> Decoded:
+    """Decode a response in the Chat Completions chunk shape; shared with legacy completions."""
     stream = response_events(exchange.response)
     state = _State(first_position=len(request_messages))
     for seq, event in enumerate(stream.events):
         state.chunks.append(state.read_event(seq, event.data, event.event, event.line, event.value))
     response_message = state.message()
     return Decoded(
-        api="openai-chat",
+        api=api,
         stream=stream.streamed,
         model=state.model or as_str(body.get("model")),
         request_model=as_str(body.get("model")),
@@ -104,7 +110,13 @@ class _State:
         if finish_reason:
             self.finish_reason, self.finished = finish_reason, True
         delta = as_dict(choice.get("delta") or choice.get("message"))
-        content = as_str(delta.get("content")) or as_str(delta.get("refusal")) or ""
+        content = (
+            content_text(delta.get("content"))
+            or as_str(delta.get("refusal"))
+            or as_str(choice.get("text"))  # legacy completions
+            or as_str(value.get("value"))  # Writer's completions stream
+            or ""
+        )
         reasoning = _reasoning(delta)
         self.text.append(content)
         self.reasoning.append(reasoning)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
+
+from vizlib.records import Api, ChunkKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,17 +20,8 @@ class Column:
 
 STR = "string[pyarrow]"
 CAT = "category"
-APIS = (
-    "openai-chat",
-    "openai-responses",
-    "anthropic-messages",
-    "gemini",
-    "bedrock",
-    "ollama",
-    "cohere",
-    "unknown",
-)
-KINDS = ("text", "reasoning", "tool_call", "usage", "control", "error", "other")
+APIS = get_args(Api)
+KINDS = get_args(ChunkKind)
 
 _KEY = (
     Column("cassette", STR, "the cassette's file name, or the name it was given"),
@@ -67,6 +61,12 @@ CHUNKS = (
     Column("raw", STR, "the event's data exactly as recorded"),
     Column("line", "Int64", "1-based line of the event in the response body"),
     Column("error", STR, "why the event could not be read, for kind error"),
+    Column(
+        "time_s",
+        "float64",
+        "seconds since the first event, where the format records "
+        "per-event times (Ollama's created_at); NaN otherwise",
+    ),
 )
 
 MESSAGES = (

@@ -57,6 +57,7 @@ def chunk_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
                 c.raw,
                 c.line,
                 c.error,
+                c.time_s,
             )
 
 

@@ -16,6 +16,7 @@ from vizlib.readers.har import is_har, read_har
 from vizlib.readers.httprr import is_httprr, read_httprr
 from vizlib.readers.ruby_vcr import is_ruby_vcr, read_ruby_vcr
 from vizlib.readers.vcrpy import is_vcrpy, read_vcrpy
+from vizlib.readers.xai_samples import is_xai_samples, read_xai_samples
 from vizlib.records import Exchange
 
 __all__ = ["CONTAINERS", "read_exchanges"]
@@ -26,6 +27,7 @@ CONTAINERS: list[tuple[str, Callable[[Any], bool], _Reader]] = [
     ("vcr.py", is_vcrpy, read_vcrpy),
     ("ruby-vcr", is_ruby_vcr, read_ruby_vcr),
     ("har", is_har, read_har),
+    ("xai-sdk", is_xai_samples, read_xai_samples),
 ]
 
 
