@@ -73,8 +73,10 @@ def test_version_1_non_streamed() -> None:
     assert c.chunks.event.tolist() == ["chat.completion"]
     assert c.messages.content.tolist() == ["Hi", "Hello!"]
     assert c.usage.input_tokens.tolist() == [8]
-    assert math.isnan(c.usage.cost_usd.iloc[0])
-    assert c.usage.cost_source.isna().all()
+    # no cost reported: estimated from the shipped table, 8 x $0.15/M in + 2 x $0.60/M out
+    assert c.usage.cost_usd.iloc[0] == pytest.approx(8 * 0.15e-6 + 2 * 0.60e-6)
+    assert c.usage.cost_source.tolist() == ["estimated"]
+    assert c.usage.price_source.iloc[0] == "https://openai.com/api/pricing (as of 2025-08-07)"
 
 
 def test_binary_gzip_body() -> None:

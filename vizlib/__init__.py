@@ -2,6 +2,7 @@
 
 from vizlib.cassette import Cassette, load, load_sample
 from vizlib.errors import CassetteError
+from vizlib.pricing import PriceTable
 
-__all__ = ["Cassette", "CassetteError", "__version__", "load", "load_sample"]
+__all__ = ["Cassette", "CassetteError", "PriceTable", "__version__", "load", "load_sample"]
 __version__ = "0.1.0"

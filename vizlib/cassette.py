@@ -11,6 +11,7 @@ import pandas as pd
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.frames import build_frame
+from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
 from vizlib.sample import SAMPLE_NAME, sample_cassette
@@ -22,9 +23,15 @@ class Cassette:
     """One cassette: its decoded interactions, and the frames built from them on first use."""
 
     def __init__(
-        self, name: str, container: str, interactions: tuple[Interaction, ...], path: Path | None
+        self,
+        name: str,
+        container: str,
+        interactions: tuple[Interaction, ...],
+        path: Path | None,
+        prices: PriceTable | None = None,
     ) -> None:
         self.name = name
+        self.prices = prices
         self.container = container
         self.records = interactions
         self.path = path
@@ -61,7 +68,7 @@ class Cassette:
     @cached_property
     def usage(self) -> pd.DataFrame:
         """One row per interaction: tokens and cost."""
-        return build_frame("usage", self.name, self.records)
+        return build_frame("usage", self.name, self.records, prices=self.prices)
 
 
 def _looks_like_path(source: str) -> bool:
@@ -87,7 +94,12 @@ def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | s
         raise CassetteError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
 
 
-def decode_cassette(content: bytes | str, name: str, path: Path | None = None) -> Cassette:
+def decode_cassette(
+    content: bytes | str,
+    name: str,
+    path: Path | None = None,
+    prices: PriceTable | None = None,
+) -> Cassette:
     """Read and decode a cassette's content: a pure function of its bytes."""
     container, exchanges = read_exchanges(content, name=name)
     interactions = []
@@ -101,17 +113,20 @@ def decode_cassette(content: bytes | str, name: str, path: Path | None = None) -
                 interaction=exchange.index,
             ) from exc
         interactions.append(Interaction(exchange, decoded))
-    return Cassette(name, container, tuple(interactions), path)
+    return Cassette(name, container, tuple(interactions), path, prices)
 
 
-def load(source: Source, *, name: str | None = None) -> Cassette:
+def load(source: Source, *, name: str | None = None, prices: PriceTable | None = None) -> Cassette:
     """Load a cassette from a path, or from the text or bytes of one.
+
+    `prices` replaces the shipped price table used to estimate costs the
+    provider did not report (see `PriceTable.from_csv`).
 
     Raises `CassetteError` naming the file (and interaction, and event) for
     input that is not a readable cassette.
     """
     label, content, path = read_source(source, name)
-    return decode_cassette(content, label, path)
+    return decode_cassette(content, label, path, prices)
 
 
 def load_sample() -> Cassette:

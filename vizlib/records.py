@@ -150,6 +150,10 @@ class Usage:
     - `output_tokens`: every generated token, reasoning included.
     - `reasoning_tokens`: the part of `output_tokens` spent on reasoning.
     - `total_tokens`: as the provider reported it, else input plus output.
+    - `reported_input_tokens`, `reported_output_tokens`: the provider's own
+      top-level counts, before normalisation (Anthropic's `input_tokens`
+      excludes cache reads and writes; Gemini's `candidatesTokenCount`
+      excludes thoughts).
     - `raw`: the provider's own usage object, as JSON text.
     """
 
@@ -161,6 +165,9 @@ class Usage:
     total_tokens: int | None = None
     cost_usd: float = math.nan
     cost_source: CostSource | None = None
+    price_source: str | None = None
+    reported_input_tokens: int | None = None
+    reported_output_tokens: int | None = None
     raw: str | None = None
 
 

@@ -276,6 +276,7 @@ def read_usage(usage: dict[str, Any]) -> Usage:
     return with_total(
         Usage(
             input_tokens=total_input,
+            reported_input_tokens=uncached,
             output_tokens=as_int(usage.get("output_tokens")),
             cached_tokens=read,
             cache_write_tokens=written,

@@ -84,8 +84,26 @@ def dumps(value: object) -> str:
 
 
 def with_total(usage: Usage) -> Usage:
-    """Fill `total_tokens` from input and output where the provider gave none."""
-    if usage.total_tokens is not None or usage.input_tokens is None:
-        return usage
-    total = usage.input_tokens + (usage.output_tokens or 0)
-    return replace(usage, total_tokens=total)
+    """Fill what the provider left implicit.
+
+    `total_tokens` becomes input plus output where none was reported, and the
+    reported counts default to the normalised ones (for providers whose own
+    counts already mean the same).
+    """
+    total = usage.total_tokens
+    if total is None and usage.input_tokens is not None:
+        total = usage.input_tokens + (usage.output_tokens or 0)
+    return replace(
+        usage,
+        total_tokens=total,
+        reported_input_tokens=(
+            usage.reported_input_tokens
+            if usage.reported_input_tokens is not None
+            else usage.input_tokens
+        ),
+        reported_output_tokens=(
+            usage.reported_output_tokens
+            if usage.reported_output_tokens is not None
+            else usage.output_tokens
+        ),
+    )

@@ -274,6 +274,7 @@ def read_usage(usage: dict[str, Any]) -> Usage:
     return with_total(
         Usage(
             input_tokens=None if uncached is None else uncached + (read or 0) + (written or 0),
+            reported_input_tokens=uncached,
             output_tokens=as_int(usage.get("outputTokens")),
             cached_tokens=read,
             cache_write_tokens=written,

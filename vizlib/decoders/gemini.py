@@ -171,6 +171,7 @@ def read_usage(usage: dict[str, Any]) -> Usage:
         Usage(
             input_tokens=as_int(usage.get("promptTokenCount")),
             output_tokens=output,
+            reported_output_tokens=candidates,
             cached_tokens=as_int(usage.get("cachedContentTokenCount")),
             reasoning_tokens=thoughts,
             total_tokens=as_int(usage.get("totalTokenCount")),

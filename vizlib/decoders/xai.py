@@ -79,6 +79,7 @@ def read_usage(usage: dict[str, Any]) -> Usage:
         Usage(
             input_tokens=as_int(usage.get("prompt_tokens")),
             output_tokens=output,
+            reported_output_tokens=completion,
             cached_tokens=as_int(usage.get("cached_prompt_text_tokens")),
             reasoning_tokens=reasoning,
             total_tokens=as_int(usage.get("total_tokens")),

@@ -32,6 +32,7 @@ INTERACTIONS = (
     *_KEY,
     Column("api", CAT, "wire format: openai-chat, openai-responses, ...", APIS),
     Column("url", STR, "request URL, secrets redacted"),
+    Column("endpoint", STR, "what the path asks for, without versions and ids"),
     Column("method", STR, "HTTP method"),
     Column("model", STR, "model that answered (the response's, else the request's)"),
     Column("request_model", STR, "model the request asked for"),
@@ -111,6 +112,11 @@ USAGE = (
     Column("total_tokens", "Int64", "total as reported, else input plus output"),
     Column("cost_usd", "float64", "cost in USD; NaN where unknown"),
     Column("cost_source", STR, "reported (by the provider) or estimated; NA where unknown"),
+    Column("price_source", STR, "for estimated costs, the price's source and as-of date"),
+    Column("reported_input_tokens", "Int64", "the provider's own input count, before normalising"),
+    Column(
+        "reported_output_tokens", "Int64", "the provider's own output count, before normalising"
+    ),
     Column("raw_usage", STR, "the provider's usage object as JSON"),
 )
 

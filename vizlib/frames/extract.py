@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 from vizlib.redact import redact_url
 
 Row = tuple[Any, ...]
+_VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
+_NAMED_BY_NEXT = frozenset(
+    {"model", "models", "deployments", "projects", "locations", "publishers"}
+)
+
+
+def endpoint(url: str) -> str:
+    """What a URL's path asks for, without versions and ids: `chat/completions`, `invoke`..."""
+    path = urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    if segments and ":" in segments[-1]:
+        return segments[-1].rsplit(":", 1)[1]
+    kept: list[str] = []
+    skip = False
+    for segment in segments:
+        if skip:
+            skip = False
+            continue
+        if segment in _NAMED_BY_NEXT:
+            skip = True
+            continue
+        looks_like_id = any(ch.isdigit() for ch in segment) and (
+            len(segment) > 10 or "_" in segment
+        )
+        if not (_VERSION.match(segment) or segment in ("api", "openai") or looks_like_id):
+            kept.append(segment)
+    return "/".join(kept[-2:])
 
 
 def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
@@ -21,6 +51,7 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
             item.index,
             decoded.api,
             redact_url(request.url),
+            endpoint(request.url),
             request.method,
             decoded.model,
             decoded.request_model,
@@ -104,10 +135,21 @@ def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[R
             )
 
 
-def usage_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
-    """One row per interaction, NA where the response reported no usage."""
+def usage_rows(
+    name: str, interactions: Sequence[Interaction], prices: PriceTable | None = None
+) -> Iterator[Row]:
+    """One row per interaction, NA where the response reported no usage.
+
+    Costs the provider did not report are estimated from `prices` (the shipped
+    table by default), and say so in `cost_source` and `price_source`.
+    """
+    table = prices or PriceTable.default()
     for item in interactions:
         u = item.decoded.usage
+        cost, cost_source, price_source = u.cost_usd, u.cost_source, u.price_source
+        if cost_source is None:
+            cost, price_source = table.estimate(item.decoded.model, u)
+            cost_source = "estimated" if price_source else None
         yield (
             name,
             item.index,
@@ -118,8 +160,11 @@ def usage_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
             u.cache_write_tokens,
             u.reasoning_tokens,
             u.total_tokens,
-            u.cost_usd,
-            u.cost_source,
+            cost,
+            cost_source,
+            price_source,
+            u.reported_input_tokens,
+            u.reported_output_tokens,
             u.raw,
         )
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from vizlib.frames.columns import FRAMES, Column
-from vizlib.frames.extract import EXTRACTORS, Row
+from vizlib.frames.extract import EXTRACTORS, Row, usage_rows
+from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 
 
@@ -42,6 +43,14 @@ def empty_frame(frame: str) -> pd.DataFrame:
     return frame_from_rows(FRAMES[frame], ())
 
 
-def build_frame(frame: str, name: str, interactions: Sequence[Interaction]) -> pd.DataFrame:
+def build_frame(
+    frame: str,
+    name: str,
+    interactions: Sequence[Interaction],
+    *,
+    prices: PriceTable | None = None,
+) -> pd.DataFrame:
     """One of the five frames (`interactions`, `chunks`, ...) of one cassette."""
+    if frame == "usage":
+        return frame_from_rows(FRAMES[frame], usage_rows(name, interactions, prices))
     return frame_from_rows(FRAMES[frame], EXTRACTORS[frame](name, interactions))
