@@ -59,6 +59,7 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
             decoded.stream,
             response.status,
             response.duration_s,
+            response.started_at,
             len(decoded.chunks),
             decoded.n_comments,
             len(decoded.tool_calls),

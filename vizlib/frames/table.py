@@ -20,6 +20,10 @@ def _array(
         out = np.empty(len(values), dtype=object)
         out[:] = list(values)
         return out
+    if column.dtype.startswith("datetime64"):
+        times = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, errors="coerce")
+        utc: pd.api.extensions.ExtensionArray = times.astype(pd.DatetimeTZDtype("ns", "UTC")).array
+        return utc
     if column.dtype == "category":
         return pd.Categorical(list(values), categories=column.categories)
     array: pd.api.extensions.ExtensionArray = pd.array(values, dtype=column.dtype)  # type: ignore[call-overload]
