@@ -84,8 +84,9 @@ def _frame_event(frame: Frame) -> BodyEvent:
             return BodyEvent(name, text, None, JsonError(f"bytes payload is not base64: {exc}"))
         inner_value, inner_reason = parse_json(inner)
         inner_text = inner.decode("utf-8", "replace")
+        # the wrapped event names itself by its `type`; the frame only says "chunk"
         return BodyEvent(
-            name, inner_text, None, JsonError(inner_reason) if inner_reason else inner_value
+            None, inner_text, None, JsonError(inner_reason) if inner_reason else inner_value
         )
     return BodyEvent(name, text, None, value)
 

@@ -40,7 +40,11 @@ INTERACTIONS = (
     Column("stream", "bool", "whether the response was a stream"),
     Column("status", "int64", "HTTP status code (0 where none was recorded)"),
     Column("duration_s", "float64", "recorded duration in seconds; NaN where none was recorded"),
-    Column("started_at", "datetime64[ns, UTC]", "when the request was made, where recorded (HAR, Ruby VCR)"),
+    Column(
+        "started_at",
+        "datetime64[ns, UTC]",
+        "when the request was made, where recorded (HAR, Ruby VCR)",
+    ),
     Column("n_chunks", "int64", "rows in `chunks` for this interaction"),
     Column("n_comments", "int64", "SSE comment lines (keep-alives), not events"),
     Column("n_tool_calls", "int64", "tool calls the model made"),
