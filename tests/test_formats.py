@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+import yaml
 
 import vizlib
 from tests.shared import SHARED, require_shared
@@ -400,3 +403,172 @@ def test_not_llm_calls_stay_honest() -> None:
         ["unknown", "embeddings", 200]
     ]
     assert c.chunks.kind.tolist() == ["other"]
+
+
+def test_mistral_through_the_chat_decoder() -> None:
+    c = load(
+        "pydantic-ai/tests__models__cassettes__test_multimodal_tool_returns__test_mixed_content_ordering[mistral].yaml"
+    )
+    assert c.interactions[["api", "model", "finish_reason"]].values.tolist() == [
+        ["openai-chat", "mistral-medium-latest", "tool_calls"],
+        ["openai-chat", "mistral-medium-latest", "stop"],
+    ]
+    assert c.tool_calls[["id", "name", "arguments", "roundtrip"]].values.tolist() == [
+        ["ot1MIoEMA", "get_mixed_content", "{}", True]
+    ]
+    assert response_text(c, 1).startswith("The image shows a cross-section of a kiwi fruit.")
+    assert c.usage[["input_tokens", "output_tokens"]].values.tolist() == [[61, 8], [598, 75]]
+
+
+def _exchange(
+    url: str, request: object, response: object, content_type: str = "application/json"
+) -> str:
+    body = response if isinstance(response, str) else json.dumps(response)
+    return yaml.safe_dump(
+        {
+            "version": 2,
+            "interactions": [
+                {
+                    "request": {"url": url, "method": "POST", "body": json.dumps(request)},
+                    "response": {
+                        "code": 200,
+                        "headers": {"Content-Type": [content_type]},
+                        "body": body,
+                    },
+                }
+            ],
+        }
+    )
+
+
+def test_cohere_non_streamed() -> None:
+    response = {
+        "id": "c-1",
+        "finish_reason": "TOOL_CALL",
+        "message": {
+            "role": "assistant",
+            "tool_plan": "I will look it up.",
+            "tool_calls": [
+                {
+                    "id": "get_weather_1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Oslo"}'},
+                }
+            ],
+        },
+        "usage": {
+            "billed_units": {"input_tokens": 5, "output_tokens": 9},
+            "tokens": {"input_tokens": 120, "output_tokens": 30},
+        },
+    }
+    c = vizlib.load(
+        _exchange(
+            "https://api.cohere.com/v2/chat",
+            {"model": "command-a-03-2025", "messages": []},
+            response,
+        ),
+        name="cohere.yaml",
+    )
+    assert c.interactions[["api", "stream", "finish_reason", "n_chunks"]].values.tolist() == [
+        ["cohere", False, "TOOL_CALL", 1]
+    ]
+    assert c.tool_calls[["id", "name", "args"]].values.tolist() == [
+        ["get_weather_1", "get_weather", {"city": "Oslo"}]
+    ]
+    assert c.messages.query("source == 'response'").reasoning.item() == "I will look it up."
+    assert c.usage[["input_tokens", "output_tokens"]].values.tolist() == [[120, 30]]
+
+
+def test_legacy_completions_non_streamed() -> None:
+    response = {
+        "id": "cmpl-1",
+        "object": "text_completion",
+        "model": "gpt-3.5-turbo-instruct",
+        "choices": [{"index": 0, "text": " world", "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+    c = vizlib.load(
+        _exchange(
+            "https://api.openai.com/v1/completions",
+            {"model": "gpt-3.5-turbo-instruct", "prompt": "hello"},
+            response,
+        ),
+        name="c.yaml",
+    )
+    assert c.interactions[["api", "stream", "finish_reason"]].values.tolist() == [
+        ["openai-completions", False, "stop"]
+    ]
+    assert c.messages[["role", "content", "source"]].values.tolist() == [
+        ["user", "hello", "request"],
+        ["assistant", " world", "response"],
+    ]
+
+
+def test_ollama_tool_calls_round_trip_without_ids() -> None:
+    call = {"function": {"name": "get_weather", "arguments": {"city": "Oslo"}}}
+    first = [
+        {
+            "model": "llama3.2",
+            "created_at": "2026-01-01T00:00:00.000000Z",
+            "message": {"role": "assistant", "content": "", "tool_calls": [call]},
+            "done": False,
+        },
+        {
+            "model": "llama3.2",
+            "created_at": "2026-01-01T00:00:00.250000Z",
+            "message": {"role": "assistant", "content": ""},
+            "done": True,
+            "done_reason": "stop",
+            "prompt_eval_count": 50,
+            "eval_count": 12,
+        },
+    ]
+    ask = {"role": "user", "content": "Weather in Oslo?"}
+    follow = {
+        "model": "llama3.2",
+        "messages": [
+            ask,
+            {"role": "assistant", "content": "", "tool_calls": [call]},
+            {"role": "tool", "content": "-3 C", "tool_name": "get_weather"},
+        ],
+    }
+    doc = {
+        "version": 2,
+        "interactions": [
+            {
+                "request": {
+                    "url": "http://localhost:11434/api/chat",
+                    "method": "POST",
+                    "body": json.dumps({"model": "llama3.2", "messages": [ask]}),
+                },
+                "response": {
+                    "code": 200,
+                    "body": "\n".join(json.dumps(line) for line in first) + "\n",
+                },
+            },
+            {
+                "request": {
+                    "url": "http://localhost:11434/api/chat",
+                    "method": "POST",
+                    "body": json.dumps(follow),
+                },
+                "response": {
+                    "code": 200,
+                    "body": json.dumps(
+                        {
+                            "model": "llama3.2",
+                            "message": {"role": "assistant", "content": "It is -3 C."},
+                            "done": True,
+                            "done_reason": "stop",
+                        }
+                    )
+                    + "\n",
+                },
+            },
+        ],
+    }
+    c = vizlib.load(yaml.safe_dump(doc), name="ollama.yaml")
+    assert c.chunks.query("interaction == 0").time_s.tolist() == [0.0, 0.25]
+    assert c.tool_calls[["name", "args", "roundtrip", "result"]].values.tolist() == [
+        ["get_weather", {"city": "Oslo"}, True, "-3 C"]
+    ]
