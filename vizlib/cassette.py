@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ import pandas as pd
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.frames import build_frame
+from vizlib.frames.summary import interaction_summary
 from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
@@ -44,6 +46,15 @@ class Cassette:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def _repr_html_(self) -> str:
+        """A compact summary table for notebooks (pandas escapes every cell)."""
+        table = interaction_summary(self.interactions, self.usage, self.tool_calls)
+        shown = table.drop(columns=["cassette"]).rename(
+            columns={"n_chunks": "chunks", "n_tool_calls": "tool calls"}
+        )
+        title = html.escape(f"{self.name} · {self.container} · {len(self.records)} interactions")
+        return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
 
     @cached_property
     def interactions(self) -> pd.DataFrame:

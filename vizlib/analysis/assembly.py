@@ -1,0 +1,110 @@
+"""Tool-call assembly: each call's arguments as they grew, fragment by fragment, then checked."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from jsonschema import exceptions as schema_errors
+from jsonschema import validators
+
+from vizlib.cassette import Cassette
+from vizlib.conversation import parse_arguments, roundtrips, tool_results
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaCheck:
+    """Whether arguments satisfy the tool's JSON schema; `valid` is None where none was declared."""
+
+    valid: bool | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallAssembly:
+    """Everything the assembly view shows of one tool call."""
+
+    tool_index: int
+    id: str | None
+    name: str
+    fragments: tuple[tuple[int, str], ...]
+    arguments: str
+    args: Any
+    valid_json: bool
+    schema: SchemaCheck
+    roundtrip: bool | None
+    result: str | None
+    result_interaction: int | None
+
+    def at(self, seq: int) -> tuple[str, str]:
+        """The arguments assembled up to chunk `seq`, and the fragment that arrived last."""
+        seqs = [s for s, _ in self.fragments]
+        count = bisect.bisect_right(seqs, seq)
+        if count == 0:
+            return "", ""
+        if count == len(self.fragments):
+            text = self.arguments
+        else:
+            text = "".join(delta for _, delta in self.fragments[:count])
+        newest = self.fragments[count - 1][1] if self.fragments[count - 1][0] == seq else ""
+        return text, newest
+
+    @property
+    def pretty(self) -> str:
+        """The parsed arguments, pretty-printed; the raw string where they are not JSON."""
+        if not self.valid_json:
+            return self.arguments
+        return orjson.dumps(self.args, option=orjson.OPT_INDENT_2).decode()
+
+
+def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
+    """Validate parsed arguments against a JSON schema (its own draft, else 2020-12)."""
+    if not schema:
+        return SchemaCheck(None, "no schema declared")
+    try:
+        validator_class = validators.validator_for(schema)
+        validator_class.check_schema(schema)
+        errors = sorted(validator_class(schema).iter_errors(args), key=lambda e: list(e.path))
+    except schema_errors.SchemaError as exc:
+        return SchemaCheck(None, f"the declared schema is invalid: {exc.message}")
+    if not errors:
+        return SchemaCheck(True, "matches the declared schema")
+    first = errors[0]
+    where = "/".join(map(str, first.path)) or "arguments"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return SchemaCheck(False, f"{where}: {first.message}{more}")
+
+
+def assemble(cassette: Cassette, interaction: int) -> list[CallAssembly]:
+    """The tool calls of one interaction, with their checks, round trips and results."""
+    records = cassette.records
+    item = records[interaction]
+    trips = roundtrips(records)[interaction]
+    results = tool_results(records)[interaction]
+    declared = item.decoded.tools
+    out = []
+    for call, trip, result in zip(item.decoded.tool_calls, trips, results, strict=True):
+        args, valid = parse_arguments(call.arguments)
+        schema = (
+            check_schema(args, declared.get(call.name))
+            if valid
+            else SchemaCheck(False, "arguments are not valid JSON")
+        )
+        out.append(
+            CallAssembly(
+                tool_index=call.tool_index,
+                id=call.id,
+                name=call.name,
+                fragments=call.fragments,
+                arguments=call.arguments,
+                args=args,
+                valid_json=valid,
+                schema=schema,
+                roundtrip=trip,
+                result=result.content if result else None,
+                result_interaction=result.interaction if result else None,
+            )
+        )
+    return out

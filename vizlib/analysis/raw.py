@@ -1,0 +1,58 @@
+"""The request and response of an interaction as readable text, secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+
+from vizlib.cassette import Cassette
+from vizlib.records import Body, Headers
+from vizlib.redact import redact_headers, redact_text, redact_url
+
+MAX_BODY_CHARS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class RawExchange:
+    """Request line, headers and bodies, pretty-printed where JSON, with secrets masked."""
+
+    request_line: str
+    request_headers: str
+    request_body: str
+    status: int
+    response_headers: str
+    response_body: str
+
+
+def _headers(headers: Headers, *, redact: bool) -> str:
+    shown = redact_headers(headers) if redact else headers
+    return "\n".join(f"{k}: {v}" for k, values in shown.items() for v in values)
+
+
+def _body(body: Body, *, redact: bool) -> str:
+    if isinstance(body, bytes):
+        text = f"<{len(body):,} bytes of binary data>"
+    else:
+        try:
+            text = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+        except orjson.JSONDecodeError:
+            text = body
+    if len(text) > MAX_BODY_CHARS:
+        text = text[:MAX_BODY_CHARS] + f"\n… {len(text) - MAX_BODY_CHARS:,} more characters"
+    return redact_text(text) if redact else text
+
+
+def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -> RawExchange:
+    """The interaction's exchange as text; `redact=False` only for one's own eyes."""
+    exchange = cassette.records[interaction].exchange
+    request, response = exchange.request, exchange.response
+    url = redact_url(request.url) if redact else request.url
+    return RawExchange(
+        request_line=f"{request.method} {url}",
+        request_headers=_headers(request.headers, redact=redact),
+        request_body=_body(request.body, redact=redact),
+        status=response.status,
+        response_headers=_headers(response.headers, redact=redact),
+        response_body=_body(response.body, redact=redact),
+    )

@@ -1,0 +1,188 @@
+"""HTML fragments from jinja2 templates with autoescaping: cassette text never becomes markup."""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from vizlib.analysis.assembly import CallAssembly
+from vizlib.analysis.problems import problems
+from vizlib.analysis.raw import RawExchange
+from vizlib.analysis.transcript import Turn
+from vizlib.cassette import Cassette
+from vizlib.frames.summary import interaction_summary
+
+FOLD_AT = 600
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment: autoescape on for every template."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("vizlib.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template with autoescaping."""
+    return environment().get_template(template).render(**context)
+
+
+@cache
+def style() -> str:
+    """The stylesheet every fragment uses."""
+    return (
+        resources.files("vizlib.views").joinpath("templates/style.css").read_text(encoding="utf-8")
+    )
+
+
+def _count(value: object) -> str:
+    return (
+        ""
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+        else (
+            f"{int(value):,}"  # type: ignore[call-overload]
+        )
+    )
+
+
+def _cost(value: object, source: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{'~' if source == 'estimated' else ''}${value:.6f}"
+
+
+def _seconds(value: object) -> str:
+    return (
+        "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}s"
+    )
+
+
+def overview_rows(cassette: Cassette) -> list[dict[str, Any]]:
+    """The overview table's rows, formatted for reading."""
+    table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
+    found = problems(cassette)
+    rows = []
+    for row in table.to_dict(orient="records"):
+        index = int(row["interaction"])
+        rows.append(
+            {
+                "interaction": index,
+                "api": row["api"],
+                "model": "" if row["model"] is pd.NA else row["model"],
+                "stream": bool(row["stream"]),
+                "status": row["status"],
+                "duration": _seconds(row["duration_s"]),
+                "n_chunks": row["n_chunks"],
+                "tools": row["tools"] if isinstance(row["tools"], str) else "",
+                "input": _count(row["input_tokens"]),
+                "cached": _count(row["cached_tokens"]),
+                "output": _count(row["output_tokens"]),
+                "cost": _cost(row["cost_usd"], row["cost_source"]),
+                "problems": found.get(index, []),
+            }
+        )
+    return rows
+
+
+OVERVIEW_NOTE = (
+    "Durations are what the recorder kept for the whole interaction; ~ marks costs estimated "
+    "from a price table (the usage chart names its source and date)."
+)
+
+
+def overview_html(cassette: Cassette) -> str:
+    """The interactions table: api, model, status, duration, chunks, tokens, cost, problems."""
+    return render("overview.html.j2", rows=overview_rows(cassette), note=OVERVIEW_NOTE)
+
+
+def _state(value: bool | None, yes: str, no: str, unknown: str) -> tuple[str, str]:
+    if value is None:
+        return "vz-na", unknown
+    return ("vz-ok", yes) if value else ("vz-bad", no)
+
+
+def assembly_context(calls: list[CallAssembly], seq: int) -> list[dict[str, Any]]:
+    """Each call as the assembly panel shows it after chunk `seq`."""
+    out = []
+    for call in calls:
+        text, newest = call.at(seq)
+        roundtrip_class, roundtrip_text = _state(
+            call.roundtrip, "sent back unchanged", "sent back changed", "no next request to compare"
+        )
+        schema_class = _state(call.schema.valid, "", "", "")[0]
+        out.append(
+            {
+                "tool_index": call.tool_index,
+                "name": call.name,
+                "id": call.id,
+                "n_fragments": len(call.fragments),
+                "before": text[: len(text) - len(newest)],
+                "newest": newest,
+                "valid_json": call.valid_json,
+                "pretty": call.pretty,
+                "schema_class": schema_class,
+                "schema_message": call.schema.message,
+                "roundtrip_class": roundtrip_class,
+                "roundtrip_text": roundtrip_text,
+                "result": call.result,
+                "result_interaction": call.result_interaction,
+            }
+        )
+    return out
+
+
+def assembly_html(calls: list[CallAssembly], seq: int, last_seq: int, event: str = "") -> str:
+    """Every tool call's arguments as assembled after chunk `seq`; checks once all have arrived."""
+    return render(
+        "assembly.html.j2",
+        calls=assembly_context(calls, seq),
+        seq=seq,
+        last_seq=last_seq,
+        event=event,
+        done=seq >= last_seq,
+    )
+
+
+def turn_context(turns: list[Turn]) -> list[dict[str, Any]]:
+    """Transcript turns with the lowercase text the search box matches against."""
+    return [
+        {
+            "position": t.position,
+            "role": t.role,
+            "source": t.source,
+            "content": t.content,
+            "reasoning": t.reasoning,
+            "tool_call_id": t.tool_call_id,
+            "tool_uses": t.tool_uses,
+            "search": " ".join(
+                [
+                    t.role,
+                    t.content,
+                    t.reasoning,
+                    *(f"{u.name} {u.arguments} {u.result or ''}" for u in t.tool_uses),
+                ]
+            ).lower(),
+        }
+        for t in turns
+    ]
+
+
+def transcript_html(turns: list[Turn], query: str = "") -> str:
+    """The conversation; only turns whose text contains `query` (case-insensitive) if given."""
+    shown = [t for t in turn_context(turns) if query.lower() in t["search"]]
+    return render("transcript.html.j2", turns=shown, fold_at=FOLD_AT)
+
+
+def raw_html(raw: RawExchange, *, redacted: bool = True) -> str:
+    """The request and response as text."""
+    return render("raw.html.j2", raw=raw, redacted=redacted)
