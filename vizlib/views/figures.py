@@ -30,6 +30,15 @@ SEQ_AXIS = "chunk sequence (arrival order; the cassette records no per-chunk tim
 TIME_AXIS = "seconds since the first chunk (recorded by the server)"
 
 
+# A light look set directly: plotly's named templates cost a deep copy per figure.
+PLAIN = {
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "font": {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+}
+GRID = {"gridcolor": "#e5e7eb", "zerolinecolor": "#cbd5e1"}
+
+
 def escape(text: object, limit: int = HOVER_CHARS) -> str:
     """Cassette text made safe for plotly labels: cut to `limit`, then HTML-escaped."""
     value = "" if text is None or text is pd.NA else str(text)
@@ -116,8 +125,9 @@ def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
         )
     )
     figure.update_layout(
+        **PLAIN,
         title=f"Token timeline · interaction {interaction} · {len(frame):,} chunks",
-        xaxis={"title": TIME_AXIS if timed else SEQ_AXIS},
+        xaxis={"title": TIME_AXIS if timed else SEQ_AXIS, **GRID},
         yaxis={
             "title": "",
             "type": "category",
@@ -134,7 +144,6 @@ def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=max(320, 90 + 45 * frame.lane.nunique()),
-        template="plotly_white",
     )
     return figure
 
@@ -251,11 +260,12 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
         )
     any_estimated = bool(estimated.any())
     figure.update_layout(
+        **PLAIN,
         title="Usage and cost per turn"
         + (" (open markers: estimated costs)" if any_estimated else ""),
         barmode="stack",
-        xaxis={"title": "interaction", "type": "category"},
-        yaxis={"title": "tokens"},
+        xaxis={"title": "interaction", "type": "category", **GRID},
+        yaxis={"title": "tokens", **GRID},
         yaxis2={
             "title": "USD",
             "overlaying": "y",
@@ -267,7 +277,6 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=380,
-        template="plotly_white",
     )
     return figure
 
@@ -293,9 +302,10 @@ def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
         )
     )
     figure.update_layout(
+        **PLAIN,
         title="Context growth across turns",
-        xaxis={"title": "interaction", "type": "category"},
-        yaxis={"title": "input tokens", "rangemode": "tozero"},
+        xaxis={"title": "interaction", "type": "category", **GRID},
+        yaxis={"title": "input tokens", "rangemode": "tozero", **GRID},
         yaxis2={
             "title": "messages",
             "overlaying": "y",
@@ -306,6 +316,5 @@ def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=320,
-        template="plotly_white",
     )
     return figure
