@@ -16,7 +16,8 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, transcript_html
-from vizlib.views.widget import CassetteView, interaction_label
+from vizlib.views.labels import interaction_label
+from vizlib.views.widget import CassetteView
 
 
 def marker_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -55,7 +56,8 @@ def test_seed_assembly(seed: vizlib.Cassette) -> None:
     end = assembly_html(calls, 39, 39)
     assert end.count("round trip: sent back unchanged") == 2
     assert "schema: matches the declared schema" in end
-    assert '<pre class="vz-result">5</pre>' in end and '<pre class="vz-result">6</pre>' in end
+    assert '<pre class="vz-result">5</pre>' in end
+    assert '<pre class="vz-result">6</pre>' in end
     middle = assembly_html(calls, 16, 39)
     assert "{&#34;a&#34;:<mark> </mark>" in middle
     assert "round trip" not in middle

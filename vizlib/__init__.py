@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from vizlib.cassette import Cassette, load, load_sample
+from vizlib.cassette import Cassette, collect, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.pricing import PriceTable
 
-__all__ = ["Cassette", "CassetteError", "PriceTable", "__version__", "load", "load_sample", "show"]
+__all__ = [
+    "Cassette",
+    "CassetteError",
+    "PriceTable",
+    "__version__",
+    "load",
+    "load_sample",
+    "report",
+    "show",
+]
 __version__ = "0.1.0"
+
+
+def report(x: Any, path: str | os.PathLike[str], *, redact: bool = True) -> Path:
+    """Write the standalone HTML report of a cassette (a path, a `Cassette`, or several) to `path`.
+
+    The file embeds plotly.js and opens offline; secrets are redacted unless
+    `redact=False`.
+    """
+    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+
+    return write_report(report_html(collect(x), redact=redact), path)
 
 
 def show(x: Any, *, redact: bool = True) -> Any:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -143,3 +145,29 @@ def load(source: Source, *, name: str | None = None, prices: PriceTable | None =
 def load_sample() -> Cassette:
     """The built-in sample cassette: a two-turn conversation with parallel tool calls."""
     return decode_cassette(sample_cassette(), SAMPLE_NAME)
+
+
+CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
+
+
+def cassette_files(directory: Path) -> list[Path]:
+    """Files under a directory that may be cassettes, by suffix, sorted; hidden files skipped."""
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.is_file() and p.suffix.lower() in CASSETTE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def collect(x: Any) -> list[Cassette]:
+    """Cassettes from a path (a file, or a directory searched recursively), or several."""
+    if isinstance(x, Cassette):
+        return [x]
+    if isinstance(x, str | os.PathLike):
+        path = Path(x)
+        if path.is_dir():
+            return [load(p) for p in cassette_files(path)]
+        return [load(path)]
+    if isinstance(x, Iterable):
+        return [c for item in x for c in collect(item)]
+    raise TypeError(f"expected a path, a Cassette or several of them, not {type(x).__name__}")

@@ -54,12 +54,35 @@ def _lane(row_kind: str, tool_index: object, tool_name: object) -> str:
     return row_kind
 
 
-def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
+def _aggregate(frame: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, int]:
+    """Bin consecutive chunks of each lane so at most about `max_points` marks remain."""
+    size = math.ceil(len(frame) / max_points)
+    binned = frame.assign(bin=frame.seq // size)
+    grouped = (
+        binned.groupby(["lane", "bin"], sort=False)
+        .agg(
+            x=("x", "first"),
+            seq=("seq", "first"),
+            length=("length", "sum"),
+            kind=("kind", "first"),
+            event=("event", "first"),
+            delta=("delta", lambda d: "".join(d)[:HOVER_CHARS]),
+        )
+        .reset_index()
+    )
+    return grouped.sort_values("seq"), size
+
+
+def timeline_figure(
+    chunks: pd.DataFrame, interaction: int, *, max_points: int | None = None
+) -> go.Figure:
     """The stream of one interaction, chunk by chunk: one lane per kind and per tool call.
 
     Marks are sized by their delta's length; a line on the right axis counts
     the characters received so far. The x axis is the chunk sequence, or the
-    recorded time where the format carries one per chunk.
+    recorded time where the format carries one per chunk. With `max_points`,
+    longer streams are binned (each mark then stands for several chunks, and
+    the title says so); without it they are drawn with WebGL.
     """
     rows = chunks[chunks.interaction == interaction]
     names = _tool_names(rows)
@@ -82,6 +105,13 @@ def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
             "kind": rows.kind.astype(str).to_numpy(),
         }
     )
+    total = len(frame)
+    cumulative_x, cumulative_y = frame.x, np.cumsum(frame.length)
+    binned_by = 1
+    if max_points is not None and total > max_points:
+        frame, binned_by = _aggregate(frame, max_points)
+        step = max(1, total // max_points)
+        cumulative_x, cumulative_y = cumulative_x[::step], cumulative_y[::step]
     scatter = go.Scattergl if len(frame) > WEBGL_ABOVE else go.Scatter
     figure = go.Figure()
     for lane in _ordered_lanes(frame):
@@ -115,8 +145,8 @@ def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
         )
     figure.add_trace(
         scatter(
-            x=frame.x,
-            y=np.cumsum(frame.length),
+            x=cumulative_x,
+            y=cumulative_y,
             mode="lines",
             name="characters so far",
             yaxis="y2",
@@ -126,7 +156,10 @@ def timeline_figure(chunks: pd.DataFrame, interaction: int) -> go.Figure:
     )
     figure.update_layout(
         **PLAIN,
-        title=f"Token timeline · interaction {interaction} · {len(frame):,} chunks",
+        title=f"Token timeline · interaction {interaction} · {total:,} chunks"
+        + (
+            f" (aggregated: each mark stands for up to {binned_by} chunks)" if binned_by > 1 else ""
+        ),
         xaxis={"title": TIME_AXIS if timed else SEQ_AXIS, **GRID},
         yaxis={
             "title": "",

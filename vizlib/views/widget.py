@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
-import re
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -16,27 +12,12 @@ from IPython.display import display
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
-from vizlib.cassette import Cassette, load
+from vizlib.cassette import Cassette, collect
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, overview_html, raw_html, style, transcript_html
+from vizlib.views.labels import interaction_label
 
 TABS = ("Overview", "Token timeline", "Tool-call assembly", "Usage and cost", "Transcript", "Raw")
-_VERSION_SUFFIX = re.compile(r"(-\d{4}-\d{2}-\d{2}|-\d{4,8})$")
-
-
-def short_model(model: object) -> str:
-    """A model name without its router prefix and date suffix: `kimi-k2`, `gpt-4o`."""
-    if not isinstance(model, str) or not model:
-        return "?"
-    return _VERSION_SUFFIX.sub("", model.rsplit("/", 1)[-1].split("@", 1)[0])
-
-
-def interaction_label(cassette: Cassette, index: int) -> str:
-    """The selector's label: `#0 openai-chat kimi-k2 · 40 chunks · 2 tool calls`."""
-    row = cassette.interactions.iloc[index]
-    calls = int(row.n_tool_calls)
-    tools = f" · {calls} tool call{'s' if calls != 1 else ''}" if calls else ""
-    return f"#{row.interaction} {row.api} {short_model(row.model)} · {row.n_chunks} chunks{tools}"
 
 
 def _figure_widget(figure: go.Figure) -> widgets.Widget:
@@ -129,26 +110,9 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.transcript.value = transcript_html(transcript(self.cassette, self.index), query)
 
 
-def _cassettes(x: Any) -> list[Cassette]:
-    if isinstance(x, Cassette):
-        return [x]
-    if isinstance(x, str | os.PathLike):
-        path = Path(x)
-        if path.is_dir():
-            return [
-                load(p)
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and not p.name.startswith(".")
-            ]
-        return [load(path)]
-    if isinstance(x, Iterable):
-        return [c for item in x for c in _cassettes(item)]
-    raise TypeError(f"show() takes a path, a Cassette or several of them, not {type(x).__name__}")
-
-
 def show(x: Any, *, redact: bool = True) -> widgets.Widget:
     """Display and return the view of a cassette (a path, a `Cassette`, or several of them)."""
-    cassettes = _cassettes(x)
+    cassettes = collect(x)
     if len(cassettes) == 1:
         view: widgets.Widget = CassetteView(cassettes[0], redact=redact)
     else:

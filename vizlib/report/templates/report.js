@@ -1,0 +1,133 @@
+// vizlib report: renders figures on demand and drives the assembly slider.
+// Cassette text is read from JSON and written with textContent only.
+(function () {
+  "use strict";
+  var parsed = {};
+  function data(key) {
+    if (!(key in parsed)) {
+      var node = document.getElementById("vz-data-" + key);
+      parsed[key] = node ? JSON.parse(node.textContent) : null;
+    }
+    return parsed[key];
+  }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function renderPlots(root) {
+    root.querySelectorAll(".vz-plot").forEach(function (div) {
+      if (div.dataset.rendered || div.closest("[hidden]")) return;
+      var closed = div.closest("details:not([open])");
+      if (closed) return;
+      var fig = data("" + div.dataset.figure);
+      if (!fig) return;
+      div.dataset.rendered = "1";
+      Plotly.newPlot(div, fig.data, fig.layout, {responsive: true, displaylogo: false});
+    });
+  }
+  function badge(ok, yes, no, unknown, message) {
+    var cls = ok === null || ok === undefined ? "vz-na" : ok ? "vz-ok" : "vz-bad";
+    var text = ok === null || ok === undefined ? unknown : ok ? yes : no;
+    var span = el("span", "vz-badge " + cls, text);
+    if (message) span.title = message;
+    return span;
+  }
+  function upper(seqs, seq) {
+    var lo = 0, hi = seqs.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (seqs[mid] <= seq) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function renderAssembly(panel) {
+    var info = data(panel.dataset.assembly);
+    var slider = panel.querySelector(".vz-slider");
+    var seq = parseInt(slider.value, 10);
+    var done = seq >= info.last;
+    panel.querySelector(".vz-position").textContent = "chunk " + seq + " of " + info.last;
+    var out = panel.querySelector(".vz-calls");
+    out.replaceChildren();
+    if (!info.calls.length) { out.appendChild(el("p", "vz-muted", "No tool calls in this interaction.")); return; }
+    info.calls.forEach(function (call) {
+      var box = el("div", "vz-call");
+      box.dataset.toolIndex = call.index;
+      box.appendChild(el("h4", null, "#" + call.index + " " + call.name + "  " + call.id + " · " + call.seqs.length + " fragments"));
+      var count = upper(call.seqs, seq);
+      var text = done ? call.arguments : call.deltas.slice(0, count).join("");
+      var newest = count > 0 && call.seqs[count - 1] === seq ? call.deltas[count - 1] : "";
+      var pre = el("pre", "vz-args", done ? text : text.slice(0, text.length - newest.length));
+      if (!done) pre.appendChild(el("mark", null, newest));
+      box.appendChild(pre);
+      if (done) {
+        var checks = el("div");
+        checks.appendChild(badge(call.valid, "valid JSON", "not valid JSON", ""));
+        checks.appendChild(document.createTextNode(" "));
+        checks.appendChild(badge(call.schema, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, call.schemaMessage));
+        checks.appendChild(document.createTextNode(" "));
+        checks.appendChild(badge(call.roundtrip, "round trip: sent back unchanged", "round trip: sent back changed", "round trip: no next request to compare"));
+        box.appendChild(checks);
+        if (call.valid) box.appendChild(el("pre", "vz-parsed", call.pretty));
+        var result = el("div", null, call.resultInteraction === null ? "result: " : "result (sent in interaction " + call.resultInteraction + "):");
+        if (call.result === null) result.appendChild(el("span", "vz-muted", " no later request sent a result"));
+        else result.appendChild(el("pre", "vz-result", call.result));
+        box.appendChild(result);
+      }
+      out.appendChild(box);
+    });
+  }
+  function initAssembly(panel) {
+    if (panel.dataset.ready) return;
+    panel.dataset.ready = "1";
+    var info = data(panel.dataset.assembly);
+    var slider = panel.querySelector(".vz-slider");
+    slider.max = info.last;
+    slider.value = info.last;
+    slider.addEventListener("input", function () { renderAssembly(panel); });
+    var timer = null;
+    var button = panel.querySelector(".vz-play");
+    button.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; button.textContent = "▶ play"; return; }
+      if (parseInt(slider.value, 10) >= info.last) slider.value = 0;
+      button.textContent = "❚❚ pause";
+      timer = setInterval(function () {
+        var next = parseInt(slider.value, 10) + 1;
+        slider.value = next;
+        renderAssembly(panel);
+        if (next >= info.last) { clearInterval(timer); timer = null; button.textContent = "▶ play"; }
+      }, 120);
+    });
+    renderAssembly(panel);
+  }
+  function activate(root) {
+    renderPlots(root);
+    root.querySelectorAll(".vz-interaction:not([hidden]) .vz-assembly-panel").forEach(initAssembly);
+  }
+  document.querySelectorAll("details.vz-cassette").forEach(function (section) {
+    section.addEventListener("toggle", function () { if (section.open) activate(section); });
+  });
+  document.querySelectorAll(".vz-select").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var section = select.closest(".vz-cassette");
+      section.querySelectorAll(".vz-interaction").forEach(function (div) {
+        div.hidden = div.dataset.interaction !== select.value;
+      });
+      activate(section);
+    });
+  });
+  document.querySelectorAll(".vz-filter").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var query = input.value.toLowerCase();
+      input.parentElement.querySelectorAll(".vz-turn").forEach(function (turn) {
+        turn.classList.toggle("vz-hidden", query !== "" && turn.dataset.search.indexOf(query) < 0);
+      });
+    });
+  });
+  function openTarget() {
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target && target.tagName === "DETAILS") { target.open = true; activate(target); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+  document.querySelectorAll("details.vz-cassette[open]").forEach(activate);
+  window.vizlibReport = {activate: activate, renderAssembly: renderAssembly};
+})();
