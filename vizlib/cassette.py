@@ -166,7 +166,7 @@ def collect(x: Any) -> list[Cassette]:
     if isinstance(x, str | os.PathLike):
         path = Path(x)
         if path.is_dir():
-            return [load(p) for p in cassette_files(path)]
+            return [load(p, name=p.relative_to(path).as_posix()) for p in cassette_files(path)]
         return [load(path)]
     if isinstance(x, Iterable):
         return [c for item in x for c in collect(item)]

@@ -1,46 +1,53 @@
-"""The `vizlib` command line: summaries and the built-in demo."""
+"""The `vizlib` command line: summaries, reports, and the built-in demo.
+
+Exit codes: 0 when every input was read, 1 when some could not be (each is
+named with its reason on stderr; the rest are still reported), 2 for usage
+errors.
+"""
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 import pandas as pd
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from vizlib.cassette import Cassette, load, load_sample
+from vizlib.cassette import Cassette, cassette_files, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
 from vizlib.sample import SAMPLE_NAME, sample_cassette
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _fmt_int(value: object) -> str:
-    return "" if value is None or value is pd.NA or _is_nan(value) else f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def _is_nan(value: object) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _fmt_cost(value: object, source: object) -> str:
-    if value is None or _is_nan(value):
-        return ""
-    mark = "" if source == "reported" else "~"
-    return f"{mark}${value:.6f}"
-
-
-def _fmt_seconds(value: object) -> str:
-    return "" if value is None or _is_nan(value) else f"{value:.2f}s"
+Failure = tuple[str, str]
 
 
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, width=None if stream.isatty() else 160)
+    return Console(stderr=stderr, width=None if stream.isatty() else 160, highlight=False)
+
+
+def _fmt_int(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{int(value):,}"  # type: ignore[call-overload]
+
+
+def _fmt_cost(value: object, source: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{'~' if source == 'estimated' else ''}${value:.6f}"
+
+
+def _fmt_seconds(value: object) -> str:
+    return (
+        "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}s"
+    )
 
 
 def summary_table(cassette: Cassette) -> Table:
@@ -65,67 +72,181 @@ def summary_table(cassette: Cassette) -> Table:
         ("cost", "right"),
     ]:
         table.add_column(header, justify=justify, no_wrap=header != "tool calls")  # type: ignore[arg-type]
-    for row in frame.itertuples(index=False):
-        tools = row.tools if isinstance(row.tools, str) else ""
+    for row in frame.to_dict(orient="records"):
         table.add_row(
-            str(row.interaction),
-            str(row.api),
-            "" if row.model is pd.NA else str(row.model),
-            "yes" if row.stream else "no",
-            str(row.status),
-            _fmt_seconds(row.duration_s),
-            str(row.n_chunks),
-            tools,
-            _fmt_int(row.input_tokens),
-            _fmt_int(row.cached_tokens),
-            _fmt_int(row.output_tokens),
-            _fmt_cost(row.cost_usd, row.cost_source),
+            str(row["interaction"]),
+            str(row["api"]),
+            "" if row["model"] is pd.NA else str(row["model"]),
+            "yes" if row["stream"] else "no",
+            str(row["status"]),
+            _fmt_seconds(row["duration_s"]),
+            str(row["n_chunks"]),
+            row["tools"] if isinstance(row["tools"], str) else "",
+            _fmt_int(row["input_tokens"]),
+            _fmt_int(row["cached_tokens"]),
+            _fmt_int(row["output_tokens"]),
+            _fmt_cost(row["cost_usd"], row["cost_source"]),
         )
-    totals = cassette.usage
+    usage = cassette.usage
+    estimated = (usage.cost_source == "estimated").any()
     table.caption = (
-        f"total: {_fmt_int(totals.input_tokens.sum())} input / "
-        f"{_fmt_int(totals.output_tokens.sum())} output tokens, "
-        f"cost {_fmt_cost(totals.cost_usd.sum(min_count=1), 'reported')}"
+        f"total: {_fmt_int(usage.input_tokens.sum())} input / "
+        f"{_fmt_int(usage.output_tokens.sum())} output tokens, cost "
+        f"{_fmt_cost(usage.cost_usd.sum(min_count=1), 'estimated' if estimated else 'reported')}"
         " (~ marks estimated costs)"
     )
     return table
 
 
+def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure]]:
+    """Files to read, each with its name: files as given, directories searched recursively.
+
+    A file found in a directory is named by its path relative to that directory.
+    """
+    files: list[tuple[Path, str]] = []
+    failures: list[Failure] = []
+    for path in inputs:
+        if path.is_dir():
+            found = [(p, p.relative_to(path).as_posix()) for p in cassette_files(path)]
+            if not found:
+                failures.append(
+                    (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
+                )
+            files += found
+        else:
+            files.append((path, path.name))
+    return files, failures
+
+
+def load_all(files: Sequence[tuple[Path, str]]) -> tuple[list[Cassette], list[Failure]]:
+    """Load every file, with a progress bar for more than one; a bad file never stops the rest."""
+    cassettes: list[Cassette] = []
+    failures: list[Failure] = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(
+        *columns, console=_console(stderr=True), transient=True, disable=len(files) < 2
+    ) as progress:
+        task = progress.add_task("reading cassettes", total=len(files))
+        for path, name in files:
+            try:
+                cassettes.append(load(path, name=name))
+            except CassetteError as exc:
+                failures.append((str(path), exc.reason))
+            progress.advance(task)
+    return cassettes, failures
+
+
+def _report_failures(failures: Sequence[Failure]) -> None:
+    errors = _console(stderr=True)
+    for name, reason in failures:
+        errors.print(f"[red]error:[/red] {name}: {reason}", markup=True)
+
+
+def _read(inputs: Sequence[Path]) -> tuple[list[Cassette], list[Failure]]:
+    files, failures = expand(inputs)
+    cassettes, more = load_all(files)
+    return cassettes, failures + more
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vizlib")
 def main() -> None:
-    """Look inside recorded LLM API traffic (go-vcr, VCR.py, Ruby VCR, HAR cassettes)."""
+    """Look inside recorded LLM API traffic (go-vcr, VCR.py, Ruby VCR, HAR, httprr cassettes)."""
 
 
 @main.command()
-@click.argument("cassettes", nargs=-1, required=True, type=click.Path(path_type=Path))
-def summary(cassettes: tuple[Path, ...]) -> None:
-    """Print a table per cassette: interactions, model, chunks, tool calls, tokens, cost.
+@click.argument(
+    "inputs", metavar="CASSETTE_OR_DIR...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+def summary(inputs: tuple[Path, ...]) -> None:
+    """Print a table per cassette: interactions, model, chunks, tool calls, tokens, cost."""
+    cassettes, failures = _read(inputs)
+    console = _console()
+    for cassette in cassettes:
+        console.print(summary_table(cassette))
+    _report_failures(failures)
+    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
-    Exit code 0 when every cassette was read, 1 when some could not be (each
-    is named with its reason; the others are still shown), 2 for usage errors.
+
+@main.command()
+@click.argument(
+    "inputs", metavar="CASSETTE_OR_DIR...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--no-redact",
+    is_flag=True,
+    help="Show secrets (auth headers, API keys) in the report: for your own eyes only.",
+)
+def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
+    """Write one self-contained HTML report (opens offline) of cassettes and folders of them.
+
+    Several cassettes get an index with one row per cassette. Inputs that
+    cannot be read are named, with their reason, at the top of the report and
+    on stderr; the rest are still reported.
     """
-    console, errors = _console(), _console(stderr=True)
-    failed = 0
-    for path in cassettes:
-        try:
-            console.print(summary_table(load(path)))
-        except CassetteError as exc:
-            failed += 1
-            errors.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
-    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+
+    cassettes, failures = _read(inputs)
+    _report_failures(failures)
+    if not cassettes:
+        _console(stderr=True).print(
+            "[red]error:[/red] no cassette could be read; no report written"
+        )
+        sys.exit(EXIT_SOME_FAILED)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(
+        *columns, console=_console(stderr=True), transient=True, disable=len(cassettes) < 2
+    ) as progress:
+        task = progress.add_task("building the report", total=len(cassettes))
+        page = report_html(
+            cassettes,
+            redact=not no_redact,
+            failures=failures,
+            progress=lambda _: progress.advance(task),
+        )
+    path = write_report(page, output)
+    click.echo(
+        f"wrote {path} ({len(cassettes)} cassette{'s' if len(cassettes) != 1 else ''}, "
+        f"{path.stat().st_size / 1e6:.1f} MB)"
+    )
+    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
 @main.command()
 @click.option(
-    "--write",
-    "write_to",
+    "-o",
+    "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Also save the sample cassette to this file (e.g. {SAMPLE_NAME}).",
+    default=Path("vizlib-demo.html"),
+    show_default=True,
+    help="The HTML report to write.",
 )
-def demo(write_to: Path | None) -> None:
-    """Summarise the built-in sample cassette, a generated two-turn tool-calling conversation."""
-    if write_to is not None:
-        write_to.write_text(sample_cassette(), encoding="utf-8")
-        click.echo(f"wrote {write_to}")
-    _console().print(summary_table(load_sample()))
+@click.option(
+    "--save-cassette",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Also save the sample cassette itself (e.g. {SAMPLE_NAME}).",
+)
+def demo(output: Path, save_cassette: Path | None) -> None:
+    """Report on the built-in sample: a generated two-turn conversation with parallel tool calls."""
+    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+
+    if save_cassette is not None:
+        save_cassette.write_text(sample_cassette(), encoding="utf-8")
+        click.echo(f"wrote {save_cassette}")
+    cassette = load_sample()
+    _console().print(summary_table(cassette))
+    path = write_report(report_html([cassette]), output)
+    click.echo(f"wrote {path}: open it in a browser (it works offline)")

@@ -15,6 +15,9 @@ def write_report(html: str, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(html)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

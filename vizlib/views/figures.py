@@ -305,7 +305,7 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
-            "tickformat": "$.4f",
+            "tickformat": "$.5f",
         },
         legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
@@ -341,6 +341,7 @@ def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
         yaxis={"title": "input tokens", "rangemode": "tozero", **GRID},
         yaxis2={
             "title": "messages",
+            "tickformat": ",d",
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
