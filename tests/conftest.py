@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 import vizlib
+from tests.browser import launch_chromium
 from tests.shared import SEED, require_shared
 
 
@@ -15,3 +18,8 @@ def seed() -> vizlib.Cassette:
 @pytest.fixture(scope="session")
 def sample() -> vizlib.Cassette:
     return vizlib.load_sample()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    yield from launch_chromium()

@@ -29,7 +29,7 @@ def report(x: Any, path: str | os.PathLike[str], *, redact: bool = True) -> Path
     The file embeds plotly.js and opens offline; secrets are redacted unless
     `redact=False`.
     """
-    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
 
     return write_report(report_html(collect(x), redact=redact), path)
 

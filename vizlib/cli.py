@@ -197,7 +197,7 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     cannot be read are named, with their reason, at the top of the report and
     on stderr; the rest are still reported.
     """
-    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
 
     cassettes, failures = _read(inputs)
     _report_failures(failures)
@@ -241,7 +241,7 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
 )
 def demo(output: Path, save_cassette: Path | None) -> None:
     """Report on the built-in sample: a generated two-turn conversation with parallel tool calls."""
-    from vizlib.report import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
 
     if save_cassette is not None:
         save_cassette.write_text(sample_cassette(), encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -12,6 +12,7 @@ from jsonschema import validators
 
 from vizlib.cassette import Cassette
 from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.redact import redact_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,17 @@ class CallAssembly:
     roundtrip: bool | None
     result: str | None
     result_interaction: int | None
+    pretty: str
+
+    def redacted(self) -> CallAssembly:
+        """A copy whose shown text (fragments, arguments, result) has secrets masked."""
+        return replace(
+            self,
+            fragments=tuple((seq, redact_text(delta)) for seq, delta in self.fragments),
+            arguments=redact_text(self.arguments),
+            pretty=redact_text(self.pretty),
+            result=redact_text(self.result) if self.result is not None else None,
+        )
 
     def at(self, seq: int) -> tuple[str, str]:
         """The arguments assembled up to chunk `seq`, and the fragment that arrived last."""
@@ -51,12 +63,10 @@ class CallAssembly:
         newest = self.fragments[count - 1][1] if self.fragments[count - 1][0] == seq else ""
         return text, newest
 
-    @property
-    def pretty(self) -> str:
-        """The parsed arguments, pretty-printed; the raw string where they are not JSON."""
-        if not self.valid_json:
-            return self.arguments
-        return orjson.dumps(self.args, option=orjson.OPT_INDENT_2).decode()
+
+def _pretty(arguments: str, args: Any, valid: bool) -> str:
+    """Parsed arguments pretty-printed; the raw string where they are not JSON."""
+    return orjson.dumps(args, option=orjson.OPT_INDENT_2).decode() if valid else arguments
 
 
 def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
@@ -77,8 +87,12 @@ def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
     return SchemaCheck(False, f"{where}: {first.message}{more}")
 
 
-def assemble(cassette: Cassette, interaction: int) -> list[CallAssembly]:
-    """The tool calls of one interaction, with their checks, round trips and results."""
+def assemble(cassette: Cassette, interaction: int, *, redact: bool = False) -> list[CallAssembly]:
+    """The tool calls of one interaction, with their checks, round trips and results.
+
+    Checks always run on the recorded arguments; `redact=True` masks secrets
+    in the text the calls carry for display.
+    """
     records = cassette.records
     item = records[interaction]
     trips = roundtrips(records)[interaction]
@@ -105,6 +119,7 @@ def assemble(cassette: Cassette, interaction: int) -> list[CallAssembly]:
                 roundtrip=trip,
                 result=result.content if result else None,
                 result_interaction=result.interaction if result else None,
+                pretty=_pretty(call.arguments, args, valid),
             )
         )
-    return out
+    return [c.redacted() for c in out] if redact else out

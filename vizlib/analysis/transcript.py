@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vizlib.cassette import Cassette
+from vizlib.redact import redact_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +32,12 @@ class Turn:
     tool_uses: tuple[ToolUse, ...]
 
 
-def transcript(cassette: Cassette, interaction: int) -> list[Turn]:
-    """The request's messages then the response's, tool calls joined to their results."""
+def transcript(cassette: Cassette, interaction: int, *, redact: bool = False) -> list[Turn]:
+    """The request's messages then the response's, tool calls joined to their results.
+
+    `redact=True` masks secrets (API keys, bearer tokens) in every text shown.
+    """
+    shown = redact_text if redact else _same
     decoded = cassette.records[interaction].decoded
     results = {
         m.tool_call_id: m.content
@@ -44,13 +50,21 @@ def transcript(cassette: Cassette, interaction: int) -> list[Turn]:
             position=m.position,
             role=m.role,
             source=m.source,
-            content=m.content,
-            reasoning=m.reasoning,
+            content=shown(m.content),
+            reasoning=shown(m.reasoning),
             tool_call_id=m.tool_call_id,
             tool_uses=tuple(
-                ToolUse(c.id, c.name, c.arguments, results.get(c.id) if c.id else None)
+                ToolUse(c.id, c.name, shown(c.arguments), _maybe(shown, results.get(c.id or "")))
                 for c in m.tool_calls
             ),
         )
         for m in decoded.messages
     ]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _maybe(shown: Callable[[str], str], text: str | None) -> str | None:
+    return None if text is None else shown(text)

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from vizlib.redact import redact_text
+
 WEBGL_ABOVE = 1000
 HOVER_CHARS = 160
 LANE_ORDER = ("text", "reasoning", "tool_call", "usage", "control", "error", "other")
@@ -39,9 +41,23 @@ PLAIN = {
 GRID = {"gridcolor": "#e5e7eb", "zerolinecolor": "#cbd5e1"}
 
 
+def _say(figure: go.Figure, message: str) -> go.Figure:
+    """Write `message` across an empty chart, so it says why it is empty."""
+    figure.add_annotation(
+        text=message,
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font={"size": 14, "color": "#64748b"},
+    )
+    return figure
+
+
 def escape(text: object, limit: int = HOVER_CHARS) -> str:
-    """Cassette text made safe for plotly labels: cut to `limit`, then HTML-escaped."""
-    value = "" if text is None or text is pd.NA else str(text)
+    """Cassette text made safe for plotly labels: secrets masked, cut to `limit`, HTML-escaped."""
+    value = "" if text is None or text is pd.NA else redact_text(str(text))
     if len(value) > limit:
         value = value[:limit] + "…"
     return html.escape(value).replace("\n", "⏎")
@@ -178,6 +194,8 @@ def timeline_figure(
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=max(320, 90 + 45 * frame.lane.nunique()),
     )
+    if frame.empty:
+        _say(figure, "the response body is empty: no chunks")
     return figure
 
 
@@ -311,6 +329,8 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=380,
     )
+    if usage.input_tokens.isna().all() and usage.output_tokens.isna().all():
+        _say(figure, "no token usage was reported")
     return figure
 
 
@@ -351,4 +371,6 @@ def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         height=320,
     )
+    if usage.empty:
+        _say(figure, "no interactions")
     return figure

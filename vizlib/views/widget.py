@@ -90,7 +90,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         chunks = self.cassette.chunks
         rows = chunks[chunks.interaction == index]
         self.timeline.children = [_figure_widget(timeline_figure(chunks, index))]
-        self._calls = assemble(self.cassette, index)
+        self._calls = assemble(self.cassette, index, redact=self.redact)
         self._events = rows.event.fillna("").tolist()
         last = max(len(rows) - 1, 0)
         self.play.max = self.slider.max = last
@@ -107,7 +107,9 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.assembly.value = assembly_html(self._calls, seq, self.slider.max, event)
 
     def _show_transcript(self, query: str) -> None:
-        self.transcript.value = transcript_html(transcript(self.cassette, self.index), query)
+        self.transcript.value = transcript_html(
+            transcript(self.cassette, self.index, redact=self.redact), query
+        )
 
 
 def show(x: Any, *, redact: bool = True) -> widgets.Widget:

@@ -86,14 +86,14 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
             timeline_figure(chunks, index, max_points=MAX_TIMELINE_POINTS)
         )
         data[f"assembly-{key}"] = script_json(
-            _assembly_data(assemble(cassette, index), max(n_chunks - 1, 0))
+            _assembly_data(assemble(cassette, index, redact=redact), max(n_chunks - 1, 0))
         )
         interactions.append(
             {
                 "index": index,
                 "key": key,
                 "label": interaction_label(cassette, index),
-                "transcript": transcript_html(transcript(cassette, index)),
+                "transcript": transcript_html(transcript(cassette, index, redact=redact)),
                 "raw": raw_html(raw_exchange(cassette, index, redact=redact), redacted=redact),
             }
         )
@@ -129,7 +129,9 @@ def _summary(position: int, cassette: Cassette) -> dict[str, Any]:
 @cache
 def _asset(name: str) -> str:
     return (
-        resources.files("vizlib.report").joinpath(f"templates/{name}").read_text(encoding="utf-8")
+        resources.files("vizlib.standalone")
+        .joinpath(f"templates/{name}")
+        .read_text(encoding="utf-8")
     )
 
 
@@ -170,7 +172,7 @@ def report_html(
 @cache
 def _report_environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("vizlib.report", "templates"),
+        loader=jinja2.PackageLoader("vizlib.standalone", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
