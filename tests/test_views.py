@@ -218,3 +218,24 @@ def test_every_shared_cassette_renders(path: Path | None) -> None:
         assert len(calls) == c.interactions.n_tool_calls.iloc[index]
         for call in calls:
             assert call.at(10**9)[0] == call.arguments
+
+
+def test_report_timelines_aggregate_large_streams_and_say_so() -> None:
+    n = 12_000
+    chunk = 'data: {"choices":[{"index":0,"delta":{"content":"xy"}}]}\n\n'
+    doc = {
+        "version": 2,
+        "interactions": [
+            {
+                "request": {"url": "https://a/v1/chat/completions", "method": "POST", "body": "{}"},
+                "response": {"code": 200, "body": chunk * n + "data: [DONE]\n\n"},
+            }
+        ],
+    }
+    c = vizlib.load(yaml.safe_dump(doc), name="big.yaml")
+    figure = timeline_figure(c.chunks, 0, max_points=1000)
+    marks = sum(len(t.x) for t in marker_traces(figure))
+    assert marks <= 1100
+    assert "aggregated: each mark stands for up to 13 chunks" in figure.layout.title.text
+    assert "12,001 chunks" in figure.layout.title.text
+    assert len(c.chunks) == n + 1  # the table keeps every value
