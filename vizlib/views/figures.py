@@ -185,6 +185,7 @@ def timeline_figure(
         },
         yaxis2={
             "title": "characters so far",
+            "tickformat": ",d",
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
