@@ -1,50 +1,138 @@
-"""DataFrames built column-wise from rows, with the declared dtypes."""
+"""Frames built column-wise: rows to Arrow tables, Arrow tables to DataFrames of the declared dtypes.
+
+Arrow is the interchange form: per-file tables are what parallel workers send
+back, what the cache stores and what corpora concatenate, so a DataFrame is
+built once per frame, however many files went into it. Parsed values
+(`tool_calls.args`) travel as JSON text and are parsed when the frame is built.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import orjson
 import pandas as pd
+import pyarrow as pa
 
-from vizlib.frames.columns import FRAMES, Column
+from vizlib.frames.columns import FRAMES, STR, Column
 from vizlib.frames.extract import EXTRACTORS, Row, usage_rows
 from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 
+_ARROW = {
+    STR: pa.string(),
+    "category": pa.string(),
+    "object": pa.string(),  # JSON text
+    "int64": pa.int64(),
+    "Int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "boolean": pa.bool_(),
+    "datetime64[ns, UTC]": pa.timestamp("ns", tz="UTC"),
+}
 
-def _array(
-    values: Sequence[object], column: Column
-) -> pd.api.extensions.ExtensionArray | np.ndarray:
+
+def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
+    """The Arrow schema of a frame."""
+    return pa.schema([pa.field(c.name, _ARROW[c.dtype]) for c in columns])
+
+
+def _arrow_values(values: Sequence[object], column: Column) -> pa.Array:
     if column.dtype == "object":
-        out = np.empty(len(values), dtype=object)
-        out[:] = list(values)
-        return out
+        return pa.array(
+            [None if v is None else orjson.dumps(v).decode() for v in values], pa.string()
+        )
     if column.dtype.startswith("datetime64"):
         times = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, errors="coerce")
-        utc: pd.api.extensions.ExtensionArray = times.astype(pd.DatetimeTZDtype("ns", "UTC")).array
-        return utc
-    if column.dtype == "category":
-        return pd.Categorical(list(values), categories=column.categories)
-    array: pd.api.extensions.ExtensionArray = pd.array(values, dtype=column.dtype)  # type: ignore[call-overload]
-    return array
+        return pa.array(times.astype("datetime64[ns, UTC]"), pa.timestamp("ns", tz="UTC"))
+    return pa.array(values, _ARROW[column.dtype], from_pandas=True)
+
+
+def rows_to_table(columns: Sequence[Column], rows: Iterable[Row]) -> pa.Table:
+    """An Arrow table of `rows` (tuples in column order), built one column at a time."""
+    materialised = list(rows)
+    transposed = list(zip(*materialised, strict=True)) if materialised else [()] * len(columns)
+    arrays = [
+        _arrow_values(values, column) for column, values in zip(columns, transposed, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
+
+
+def _mask(array: pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _pandas_values(
+    array: pa.ChunkedArray, column: Column
+) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    dtype = column.dtype
+    if dtype == STR:
+        strings: pd.api.extensions.ExtensionArray = pd.array(
+            array.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get),
+            dtype=STR,
+        )
+        return strings
+    if dtype == "category":
+        return pd.Categorical(array.to_numpy(zero_copy_only=False), categories=column.categories)
+    if dtype == "object":
+        out = np.empty(len(array), dtype=object)
+        out[:] = [None if t is None else orjson.loads(t) for t in array.to_pylist()]
+        return out
+    if dtype in ("Int64", "boolean"):
+        values = array.fill_null(0 if dtype == "Int64" else False).to_numpy(zero_copy_only=False)
+        masked: pd.api.extensions.ExtensionArray = (
+            pd.arrays.IntegerArray(values.astype("int64"), _mask(array))
+            if dtype == "Int64"
+            else pd.arrays.BooleanArray(values.astype(bool), _mask(array))
+        )
+        return masked
+    if dtype.startswith("datetime64"):
+        times: pd.api.extensions.ExtensionArray = pd.array(array.to_pandas(), dtype=dtype)
+        return times
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+def table_to_frame(columns: Sequence[Column], table: pa.Table) -> pd.DataFrame:
+    """The DataFrame of an Arrow table, with exactly the declared columns and dtypes."""
+    return pd.DataFrame(
+        {c.name: _pandas_values(table.column(c.name), c) for c in columns},
+        index=pd.RangeIndex(table.num_rows),
+    )
 
 
 def frame_from_rows(columns: Sequence[Column], rows: Iterable[Row]) -> pd.DataFrame:
     """A DataFrame whose columns are exactly `columns`, built one column at a time."""
-    materialised = list(rows)
-    transposed = list(zip(*materialised, strict=True)) if materialised else [()] * len(columns)
-    return pd.DataFrame(
-        {
-            column.name: _array(values, column)
-            for column, values in zip(columns, transposed, strict=True)
-        }
-    )
+    return table_to_frame(columns, rows_to_table(columns, rows))
 
 
 def empty_frame(frame: str) -> pd.DataFrame:
     """A frame with its declared columns and no rows."""
     return frame_from_rows(FRAMES[frame], ())
+
+
+def frame_rows(
+    frame: str,
+    name: str,
+    interactions: Sequence[Interaction],
+    *,
+    prices: PriceTable | None = None,
+) -> Iterable[Row]:
+    """The rows of one frame of one cassette."""
+    if frame == "usage":
+        return usage_rows(name, interactions, prices)
+    return EXTRACTORS[frame](name, interactions)
+
+
+def build_table(
+    frame: str,
+    name: str,
+    interactions: Sequence[Interaction],
+    *,
+    prices: PriceTable | None = None,
+) -> pa.Table:
+    """One frame of one cassette as an Arrow table."""
+    return rows_to_table(FRAMES[frame], frame_rows(frame, name, interactions, prices=prices))
 
 
 def build_frame(
@@ -55,6 +143,4 @@ def build_frame(
     prices: PriceTable | None = None,
 ) -> pd.DataFrame:
     """One of the five frames (`interactions`, `chunks`, ...) of one cassette."""
-    if frame == "usage":
-        return frame_from_rows(FRAMES[frame], usage_rows(name, interactions, prices))
-    return frame_from_rows(FRAMES[frame], EXTRACTORS[frame](name, interactions))
+    return table_to_frame(FRAMES[frame], build_table(frame, name, interactions, prices=prices))
