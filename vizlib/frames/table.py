@@ -1,4 +1,4 @@
-"""Frames built column-wise: rows to Arrow tables, Arrow tables to DataFrames of the declared dtypes.
+"""Frames built column-wise: rows to Arrow tables, Arrow tables to DataFrames of declared dtypes.
 
 Arrow is the interchange form: per-file tables are what parallel workers send
 back, what the cache stores and what corpora concatenate, so a DataFrame is
