@@ -7,15 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from vizlib.cassette import Cassette, collect, load, load_sample
+from vizlib.corpus import Corpus, load_many
 from vizlib.errors import CassetteError
 from vizlib.pricing import PriceTable
 
 __all__ = [
     "Cassette",
     "CassetteError",
+    "Corpus",
     "PriceTable",
     "__version__",
     "load",
+    "load_many",
     "load_sample",
     "report",
     "show",

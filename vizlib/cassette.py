@@ -151,12 +151,16 @@ CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
 
 
 def cassette_files(directory: Path) -> list[Path]:
-    """Files under a directory that may be cassettes, by suffix, sorted; hidden files skipped."""
-    return sorted(
-        p
-        for p in directory.rglob("*")
-        if p.is_file() and p.suffix.lower() in CASSETTE_SUFFIXES and not p.name.startswith(".")
-    )
+    """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped."""
+    found: list[str] = []
+    for root, folders, names in os.walk(directory):
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        found += [
+            os.path.join(root, n)
+            for n in names
+            if not n.startswith(".") and os.path.splitext(n)[1].lower() in CASSETTE_SUFFIXES
+        ]
+    return [Path(p) for p in sorted(found)]
 
 
 def collect(x: Any) -> list[Cassette]:

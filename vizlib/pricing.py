@@ -11,6 +11,7 @@ all match. Unknown models cost NaN: a price is never guessed.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import re
@@ -56,6 +57,7 @@ class PriceTable:
 
     def __init__(self, prices: list[Price]) -> None:
         self.prices = sorted(prices, key=lambda p: len(p.model), reverse=True)
+        self.fingerprint = hashlib.blake2b(repr(self.prices).encode(), digest_size=6).hexdigest()
 
     @classmethod
     def from_csv(cls, source: str | Path) -> PriceTable:

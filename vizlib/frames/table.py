@@ -44,7 +44,9 @@ def _arrow_values(values: Sequence[object], column: Column) -> pa.Array:
             [None if v is None else orjson.dumps(v).decode() for v in values], pa.string()
         )
     if column.dtype.startswith("datetime64"):
-        times = pd.to_datetime(pd.Series(list(values), dtype=object), utc=True, errors="coerce")
+        times = pd.to_datetime(
+            pd.Series(list(values), dtype=object), utc=True, errors="coerce", format="ISO8601"
+        )
         return pa.array(times.astype("datetime64[ns, UTC]"), pa.timestamp("ns", tz="UTC"))
     return pa.array(values, _ARROW[column.dtype], from_pandas=True)
 
@@ -68,13 +70,28 @@ def _pandas_values(
 ) -> pd.api.extensions.ExtensionArray | np.ndarray:
     dtype = column.dtype
     if dtype == STR:
-        strings: pd.api.extensions.ExtensionArray = pd.array(
-            array.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get),
-            dtype=STR,
-        )
+        strings: pd.api.extensions.ExtensionArray = pd.arrays.ArrowStringArray(array)
         return strings
     if dtype == "category":
-        return pd.Categorical(array.to_numpy(zero_copy_only=False), categories=column.categories)
+        encoded = array.combine_chunks().dictionary_encode() if len(array) else None
+        if encoded is None:
+            return pd.Categorical([], categories=column.categories)
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+        observed = encoded.dictionary.to_pylist()
+        categories = list(column.categories or observed)
+        if column.categories:
+            position = {name: i for i, name in enumerate(categories)}
+            extra = [name for name in observed if name not in position]
+            if extra:  # a value outside the declared set: keep it rather than lose the row's value
+                categories += extra
+                position.update({name: len(position) + i for i, name in enumerate(extra)})
+            remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
+            codes = remap[codes]
+        categorical: pd.Categorical = pd.Categorical.from_codes(
+            codes,  # type: ignore[call-overload]
+            categories=pd.Index(categories),
+        )
+        return categorical
     if dtype == "object":
         out = np.empty(len(array), dtype=object)
         out[:] = [None if t is None else orjson.loads(t) for t in array.to_pylist()]

@@ -1,0 +1,265 @@
+"""Load-time benchmarks: the floor, a naive loader, vizlib cold and warm, and peak memory.
+
+Every variant runs in its own process on the same files, one after the other,
+so times and peak memory (max RSS) compare. Each process imports its libraries
+and warms up on the built-in sample before the clock starts, so one-time set-up
+(imports, Parquet's reader) is not counted. Ratios are printed against the
+floor: parsing every file with PyYAML's C loader plus `json.loads` of every
+stream event, and nothing else.
+
+    python benchmarks/run.py                      # the shared corpus
+    python benchmarks/run.py --synthetic 1000000  # a synthetic corpus of that many events
+    python benchmarks/run.py --huge 100000        # one cassette of that many chunks: report and view
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "cassettes"
+
+
+def _bodies(document: object) -> list[str]:
+    """Every response body text a cassette document holds, whatever its container."""
+    found: list[str] = []
+
+    def walk(node: object, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+        elif isinstance(node, str) and key in ("body", "string", "text"):
+            found.append(node)
+
+    walk(document)
+    return found
+
+
+def floor(files: list[Path], loader: str) -> int:
+    """Parse each file (C or pure-Python YAML), then json.loads every stream event and JSON body."""
+    import yaml
+
+    from vizlib.readers._document import CassetteLoader
+
+    python_loader = type("PythonLoader", (yaml.SafeLoader,), {})
+    for tag in ("!", "tag:yaml.org,2002:python/"):
+        python_loader.add_multi_constructor(tag, lambda loader, suffix, node: None)
+    python_loader.add_constructor("!binary", lambda loader, node: b"")
+    events = 0
+    for path in files:
+        data = path.read_bytes()
+        if data.startswith(b"httprr"):
+            continue
+        document = yaml.load(data, Loader=CassetteLoader if loader == "c" else python_loader)  # noqa: S506
+        for body in _bodies(document):
+            stripped = body.lstrip()
+            if stripped.startswith(("data:", "event:")):
+                for line in body.split("\n"):
+                    if line.startswith("data:") and line[5:].strip() not in ("", "[DONE]"):
+                        try:
+                            json.loads(line[5:])
+                            events += 1
+                        except ValueError:
+                            pass
+            elif stripped.startswith(("{", "[")):
+                try:
+                    json.loads(body)
+                    events += 1
+                except ValueError:
+                    pass
+    return events
+
+
+def vizlib_load(files: list[Path] | Path, cache: bool) -> int:
+    """vizlib.load_many, in this process only, with every frame built."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import vizlib
+
+    with ThreadPoolExecutor(max_workers=1) as one:  # a single worker: single-process timing
+        corpus = vizlib.load_many(files, cache=cache, progress=False, executor=one)
+    for frame in ("interactions", "chunks", "messages", "tool_calls", "usage"):
+        getattr(corpus, frame)
+    return len(corpus.chunks)
+
+
+def vizlib_parallel(files: list[Path] | Path, cache: bool) -> int:
+    """vizlib.load_many as a user calls it: the default process pool and progress bar."""
+    import vizlib
+
+    corpus = vizlib.load_many(files, cache=cache)
+    for frame in ("interactions", "chunks", "messages", "tool_calls", "usage"):
+        getattr(corpus, frame)
+    return len(corpus.chunks)
+
+
+def huge(path: Path, out: Path) -> str:
+    """Build the report and the notebook view of one huge cassette."""
+    import vizlib
+    from vizlib.views.widget import CassetteView
+
+    started = time.perf_counter()
+    cassette = vizlib.load(path)
+    loaded = time.perf_counter()
+    vizlib.report(cassette, out)
+    reported = time.perf_counter()
+    view = CassetteView(cassette)
+    viewed = time.perf_counter()
+    view.slider.value = view.slider.max // 2
+    slid = time.perf_counter()
+    return (
+        f"load {loaded - started:.2f}s, report {reported - loaded:.2f}s "
+        f"({out.stat().st_size / 1e6:.1f} MB), view {viewed - reported:.2f}s, "
+        f"slider move {1000 * (slid - viewed):.0f} ms"
+    )
+
+
+def _warm_up(directory: Path) -> None:
+    """Pay one-time costs (lazy imports, Parquet reader set-up) on the sample, not the corpus."""
+    import vizlib
+    from vizlib.sample import sample_cassette
+
+    directory.mkdir(exist_ok=True)
+    (directory / "sample.yaml").write_text(sample_cassette())
+    for _ in range(2):
+        corpus = vizlib.load_many(directory, progress=False)
+        corpus.chunks
+    floor([directory / "sample.yaml"], "c")
+
+
+def _child(args: argparse.Namespace) -> None:
+    import pyarrow.parquet  # noqa: F401 - imports are not what is measured
+    import yaml  # noqa: F401
+
+    import vizlib  # noqa: F401
+    from vizlib.views import widget  # noqa: F401
+
+    listed = json.loads(Path(args.files).read_text())
+    files = [Path(p) for p in listed["files"]]
+    source = Path(listed["source"])  # what a user passes to load_many: the folder
+    _warm_up(Path(args.files).parent / "warm-up")
+    runs = {
+        "floor": lambda: floor(files, "c"),
+        "naive": lambda: floor(files, "python"),
+        "cold": lambda: vizlib_load(source, cache=False),
+        "warm": lambda: vizlib_load(source, cache=True),
+        "cold-parallel": lambda: vizlib_parallel(source, cache=False),
+        "huge": lambda: huge(files[0], Path(args.out)),
+    }
+    times = []
+    for _ in range(1 if args.variant == "huge" else args.repeat):
+        started = time.perf_counter()
+        result = runs[args.variant]()
+        times.append(time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "seconds": statistics.median(times),
+                "best": min(times),
+                "peak_mb": peak,
+                "result": result,
+            }
+        )
+    )
+
+
+def _run(
+    variant: str, files_json: Path, cache_dir: Path, out: Path | None = None, repeat: int = 5
+) -> dict[str, object]:
+    env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir))
+    command = [sys.executable, __file__, "--child", variant, "--files", str(files_json)]
+    command += ["--repeat", str(repeat)]
+    if out:
+        command += ["--out", str(out)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--synthetic", type=int, help="benchmark a synthetic corpus of this many events"
+    )
+    parser.add_argument("--huge", type=int, help="report and view one cassette of this many chunks")
+    parser.add_argument(
+        "--repeat", type=int, default=9, help="runs per variant; the median is shown"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--files", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        args.variant = args.child
+        _child(args)
+        return
+    from vizlib.cassette import cassette_files
+    from vizlib.synthetic import synthetic_cassette, write_corpus
+
+    work = Path(tempfile.mkdtemp(prefix="vizlib-bench-"))
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}"
+    )
+    if args.huge:
+        path = work / "huge.yaml"
+        path.write_text(synthetic_cassette(args.huge, calls=2), encoding="utf-8")
+        files_json = work / "files.json"
+        files_json.write_text(json.dumps({"files": [str(path)], "source": str(path)}))
+        result = _run("huge", files_json, work / "cache", work / "huge.html")
+        print(
+            f"one cassette of about {args.huge:,} chunks: {result['result']}; peak {result['peak_mb']:.0f} MB"
+        )
+        return
+    if args.synthetic:
+        per_file = 1000
+        source = work / "corpus"
+        files = write_corpus(
+            source, files=max(1, args.synthetic // per_file), events_per_file=per_file
+        )
+        label = f"synthetic corpus: {len(files)} files, about {args.synthetic:,} events"
+        variants = ["floor", "cold-parallel", "cold", "warm"]
+    else:
+        source = SHARED
+        files = cassette_files(SHARED)
+        label = f"shared corpus: {len(files)} files in {SHARED}"
+        variants = ["floor", "naive", "cold", "cold-parallel", "warm"]
+    files_json = work / "files.json"
+    files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
+    print(f"{label}; median of {args.repeat} runs per variant")
+    results: dict[str, dict[str, object]] = {}
+    for variant in variants:
+        if variant == "warm":
+            _run("warm", files_json, work / "cache", repeat=1)  # fill the cache: that run is cold
+        result = results[variant] = _run(variant, files_json, work / "cache", repeat=args.repeat)
+        what = "events" if variant in ("floor", "naive") else "chunk rows"
+        print(
+            f"  {variant:14s} median {result['seconds']:7.3f} s  best {result['best']:7.3f} s"
+            f"  peak {result['peak_mb']:6.0f} MB  ({result['result']:,} {what})"
+        )
+    base = float(results["floor"]["seconds"])  # type: ignore[arg-type]
+    print("ratios:")
+    for variant in variants[1:]:
+        print(f"  {variant} / floor = {float(results[variant]['seconds']) / base:.2f}")  # type: ignore[arg-type]
+    cold = float(results["cold"]["seconds"])  # type: ignore[arg-type]
+    print(f"  cold / warm = {cold / float(results['warm']['seconds']):.1f}")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

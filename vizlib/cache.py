@@ -1,0 +1,138 @@
+"""A Parquet cache of decoded frames, keyed by each file's content (and name) and vizlib's version.
+
+Entries live in segments: one Parquet file per frame holding the rows of
+every file decoded together, with a `_key` column naming the file each row
+came from. A warm load reads the segments that hold its keys and nothing
+else. A changed file has a new key, so it is never served stale; the price
+table's fingerprint is part of the location, since estimated costs depend
+on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+import vizlib
+from vizlib.frames.columns import FRAMES
+from vizlib.pricing import PriceTable
+
+KEY = "_key"
+
+
+def cache_root() -> Path:
+    """`$VIZLIB_CACHE_DIR`, else the user's cache directory for vizlib."""
+    configured = os.environ.get("VIZLIB_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir  # noqa: PLC0415 - only where no directory is set
+
+    return Path(user_cache_dir("vizlib"))
+
+
+def file_key(path: Path, name: str) -> str:
+    """The cache key of a file: a hash of its name and its bytes, read in blocks."""
+    digest = hashlib.blake2b(name.encode() + b"\0", digest_size=20)
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return f"unreadable:{name}"  # never cached: decoding reports the error
+    return digest.hexdigest()
+
+
+class FrameCache:
+    """Segments of cached frames under one directory for this vizlib version and price table."""
+
+    def __init__(self, root: Path | None = None, prices: PriceTable | None = None) -> None:
+        table = prices or PriceTable.default()
+        name = f"frames-v{vizlib.__version__}-{table.fingerprint}"
+        self.directory = (root or cache_root()) / name
+        self._segment_keys: dict[Path, list[str]] = {}
+
+    def keys(self, files: Mapping[str, Path]) -> dict[str, str]:
+        """The key of each named file; files unchanged since last seen are not read again.
+
+        A file counts as unchanged while its size, modification and change
+        times (in nanoseconds) and inode are those recorded with its key, as
+        git's index decides; anything else is read and hashed.
+        """
+        index_path = self.directory / "stat-index.json"
+        try:
+            index = json.loads(index_path.read_text())
+        except (OSError, ValueError):
+            index = {}
+        out, changed = {}, False
+        for name, path in files.items():
+            try:
+                info = path.stat()
+            except OSError:
+                out[name] = f"unreadable:{name}"
+                continue
+            stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+            entry = f"{os.path.abspath(path)}\0{name}"
+            known = index.get(entry)
+            if known and known[:4] == stamp:
+                out[name] = known[4]
+                continue
+            out[name] = file_key(path, name)
+            index[entry] = [*stamp, out[name]]
+            changed = True
+        if changed:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
+            partial.write_text(json.dumps(index))
+            partial.replace(index_path)
+        return out
+
+    def _keys_of(self, segment: Path) -> list[str]:
+        if segment not in self._segment_keys:
+            self._segment_keys[segment] = (segment / "keys.txt").read_text().split()
+        return self._segment_keys[segment]
+
+    def _segments(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(p for p in self.directory.iterdir() if (p / "keys.txt").is_file())
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, Path]:
+        """Which of `keys` are cached, and in which segment."""
+        wanted = set(keys)
+        found: dict[str, Path] = {}
+        for segment in self._segments():
+            for key in self._keys_of(segment):
+                if key in wanted:
+                    found.setdefault(key, segment)
+        return found
+
+    def read(self, frame: str, segments: Sequence[Path], keys: Sequence[str]) -> pa.Table:
+        """Rows of `frame` for `keys` from `segments`, with their `_key` column."""
+        value_set = pa.array(list(keys), pa.string())
+        wanted = set(keys)
+        parts = []
+        for segment in segments:
+            table = pq.ParquetFile(segment / f"{frame}.parquet").read(use_threads=False)
+            if not set(self._keys_of(segment)) <= wanted:
+                table = table.filter(pc.is_in(table.column(KEY), value_set=value_set))
+            parts.append(table)
+        return pa.concat_tables(parts) if parts else pa.table({KEY: pa.array([], pa.string())})
+
+    def write(self, tables: Mapping[str, pa.Table], keys: Sequence[str]) -> Path:
+        """Store freshly decoded frames (with a `_key` column) of the files `keys` as a segment."""
+        segment = self.directory / uuid.uuid4().hex
+        partial = segment.with_name(segment.name + ".partial")
+        partial.mkdir(parents=True)
+        for frame in FRAMES:
+            pq.write_table(tables[frame], partial / f"{frame}.parquet", compression="snappy")
+        (partial / "keys.txt").write_text("\n".join(keys) + "\n")
+        partial.rename(segment)  # readers only ever see whole segments
+        return segment

@@ -1,0 +1,380 @@
+"""Many cassettes as one set of frames: `load_many`, parallel decoding, the cache, Parquet export.
+
+Files are decoded in batches by `decode_batch`, a pure function of their
+paths that returns one Arrow table per frame, so any
+`concurrent.futures.Executor` can run it: a process pool here, or a
+dask.distributed cluster. One bad file becomes a row of `errors` and never
+stops the rest.
+"""
+
+from __future__ import annotations
+
+import gc
+import glob
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from vizlib.cache import KEY, FrameCache
+from vizlib.cassette import Cassette, cassette_files, load
+from vizlib.errors import CassetteError
+from vizlib.frames.columns import FRAMES, Column
+from vizlib.frames.extract import Row
+from vizlib.frames.table import arrow_schema, frame_rows, rows_to_table, table_to_frame
+from vizlib.pricing import PriceTable
+
+# A process pool costs about a second to start (each worker imports pandas and
+# pyarrow); it pays off only on corpora this large.
+PARALLEL_FILES = 2000
+PARALLEL_BYTES = 32 * 2**20
+PROGRESS_FILES = 20
+
+ERRORS = (
+    Column("file", "string[pyarrow]", "the file that could not be read (or read in full)"),
+    Column("interaction", "Int64", "the interaction where reading failed, where known"),
+    Column("event", "string[pyarrow]", "the event or line, where known"),
+    Column("message", "string[pyarrow]", "what was expected and what was found"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What decoding a batch of files gave: each frame's rows as one Arrow table, tagged by file.
+
+    Every table has a `_key` column naming the file (by cache key) each row
+    came from; `decoded` lists the keys read, `failures` the files that were not.
+    """
+
+    tables: dict[str, pa.Table]
+    decoded: list[str]
+    failures: list[CassetteError]
+
+
+def decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | None = None) -> Batch:
+    """Read and decode files, given as (path, name, key), into one Arrow table per frame.
+
+    A pure function of the files: it runs in any worker of any executor.
+    """
+    with _collector_paused():
+        return _decode_batch(items, prices)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: decoding makes many small, acyclic objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | None) -> Batch:
+    rows: dict[str, list[Row]] = {frame: [] for frame in FRAMES}
+    counts: dict[str, list[int]] = {frame: [] for frame in FRAMES}
+    decoded: list[str] = []
+    failures: list[CassetteError] = []
+    for path, name, key in items:
+        try:
+            records = load(path, name=name, prices=prices).records
+            extracted = {
+                frame: list(frame_rows(frame, name, records, prices=prices)) for frame in FRAMES
+            }
+        except CassetteError as exc:
+            failures.append(exc.located(file=name))
+            continue
+        decoded.append(key)
+        for frame, frame_rows_ in extracted.items():
+            rows[frame] += frame_rows_
+            counts[frame].append(len(frame_rows_))
+    tables = {}
+    for frame, columns in FRAMES.items():
+        table = rows_to_table(columns, rows[frame])
+        tagged: Any = np.repeat(np.array(decoded, dtype=object), counts[frame]) if decoded else []
+        tables[frame] = table.append_column(KEY, pa.array(tagged, pa.string()))
+    return Batch(tables, decoded, failures)
+
+
+def discover(source: Any) -> list[tuple[Path, str]]:
+    """Files and their names: a directory (recursively), a glob pattern, or an iterable of paths.
+
+    Files under a directory are named by their path relative to it; others by
+    their file name (or their whole path, where two would share a name).
+    """
+    if isinstance(source, str | os.PathLike):
+        text = os.fspath(source)
+        path = Path(text)
+        if path.is_dir():
+            prefix = len(os.path.join(text, ""))
+            return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in cassette_files(path)]
+        if glob.has_magic(text):
+            return _named(
+                sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            )
+        return [(path, path.name)]
+    if isinstance(source, Iterable):
+        return _named([Path(p) for p in source])
+    raise TypeError(f"expected a directory, a glob or paths, not {type(source).__name__}")
+
+
+def _named(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    counts = Counter(p.name for p in paths)
+    clash = {n for n, count in counts.items() if count > 1}
+    return [(p, p.as_posix() if p.name in clash else p.name) for p in paths]
+
+
+class Corpus:
+    """Frames of many cassettes, concatenated in file order, plus the `errors` of those not read."""
+
+    def __init__(
+        self,
+        tables: dict[str, pa.Table],
+        errors: pd.DataFrame,
+        names: Sequence[str],
+        paths: dict[str, Path],
+    ) -> None:
+        self._tables = tables
+        self.errors = errors
+        self.names = list(names)
+        self._paths = paths
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Corpus: {len(self.names)} cassettes, {self._tables['interactions'].num_rows} "
+            f"interactions, {self._tables['chunks'].num_rows} chunks, {len(self.errors)} errors>"
+        )
+
+    def _frame(self, frame: str) -> pd.DataFrame:
+        with _collector_paused():
+            return table_to_frame(FRAMES[frame], self._tables[frame])
+
+    @cached_property
+    def interactions(self) -> pd.DataFrame:
+        """One row per HTTP request/response pair, every cassette."""
+        return self._frame("interactions")
+
+    @cached_property
+    def chunks(self) -> pd.DataFrame:
+        """One row per stream event, every cassette."""
+        return self._frame("chunks")
+
+    @cached_property
+    def messages(self) -> pd.DataFrame:
+        """Every conversation's messages."""
+        return self._frame("messages")
+
+    @cached_property
+    def tool_calls(self) -> pd.DataFrame:
+        """Every tool call, assembled from its fragments."""
+        return self._frame("tool_calls")
+
+    @cached_property
+    def usage(self) -> pd.DataFrame:
+        """One row per interaction: tokens and cost."""
+        return self._frame("usage")
+
+    def cassette(self, name: str) -> Cassette:
+        """One cassette of the corpus, loaded in full (for the notebook view or a report)."""
+        return load(self._paths[name], name=name)
+
+    def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
+        """Write each frame (and `errors`) as `<frame>.parquet`, for DuckDB, Polars or Spark."""
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        for frame in FRAMES:
+            getattr(self, frame).to_parquet(target / f"{frame}.parquet", index=False)
+        self.errors.to_parquet(target / "errors.parquet", index=False)
+        return target
+
+
+def read_parquet(directory: str | os.PathLike[str], frame: str) -> pd.DataFrame:
+    """A frame written by `Corpus.to_parquet`, with its declared dtypes."""
+    columns = ERRORS if frame == "errors" else FRAMES[frame]
+    table = pq.read_table(Path(directory) / f"{frame}.parquet")
+    return table_to_frame(
+        columns, table.select([c.name for c in columns]).cast(arrow_schema(columns))
+    )
+
+
+def _error_rows(failures: Sequence[CassetteError]) -> pd.DataFrame:
+    """The `errors` frame: file, interaction, event, message."""
+    return table_to_frame(
+        ERRORS,
+        pa.table(
+            {
+                "file": pa.array([e.file for e in failures], pa.string()),
+                "interaction": pa.array([e.interaction for e in failures], pa.int64()),
+                "event": pa.array(
+                    [None if e.event is None else str(e.event) for e in failures], pa.string()
+                ),
+                "message": pa.array([e.reason for e in failures], pa.string()),
+            }
+        ),
+    )
+
+
+class _Quiet:
+    """Stands in for a progress bar that is not shown."""
+
+    disable = True
+
+    def update(self, _: int) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Do nothing."""
+
+
+def _progress(enabled: bool | None, total: int) -> Any:
+    if not (total >= PROGRESS_FILES if enabled is None else enabled):
+        return _Quiet()
+    from tqdm.auto import tqdm  # noqa: PLC0415 - notebook-aware, chosen at run time
+
+    return tqdm(total=total, desc="reading cassettes", unit="file")
+
+
+def load_many(
+    source: Any,
+    *,
+    executor: Executor | None = None,
+    progress: bool | None = None,
+    cache: bool = True,
+    prices: PriceTable | None = None,
+) -> Corpus:
+    """Load many cassettes into one set of frames.
+
+    `source` is a directory (searched recursively), a glob, or an iterable of
+    paths. Files are decoded in batches by `executor` (any
+    `concurrent.futures.Executor`, such as a dask.distributed client's; by
+    default a process pool sized to the machine when the work is large enough
+    to gain, else this process). With `cache`, decoded frames are kept as
+    Parquet (see `vizlib.cache`), so a second load of the same files reads only
+    Parquet. `progress` shows a progress bar (by default from 20 files on).
+    """
+    with _collector_paused():
+        return _load_many(source, executor, progress, cache, prices)
+
+
+def _load_many(
+    source: Any,
+    executor: Executor | None,
+    progress: bool | None,
+    cache: bool,
+    prices: PriceTable | None,
+) -> Corpus:
+    files = discover(source)
+    readable = {name: path for path, name in files if path.is_file()}
+    store = FrameCache(prices=prices) if cache else None
+    keys = store.keys(readable) if store else {name: name for name in readable}
+    cached = store.lookup(list(keys.values())) if store else {}
+    failures = [_unreadable(path, name) for path, name in files if name not in readable]
+    todo = [
+        (str(readable[n]), n, keys[n]) for _, n in files if n in readable and keys[n] not in cached
+    ]
+    bar = _progress(progress, len(files))
+    bar.update(len(files) - len(todo))
+    batches: list[pa.Table] = []
+    fresh: set[str] = set()
+    for batch, size in _run(todo, executor, prices, show_progress=not bar.disable):
+        failures += batch.failures
+        fresh.update(batch.decoded)
+        batches.append(batch.tables)
+        bar.update(size)
+    bar.close()
+    if store and fresh:  # one segment per load, in file order: a warm load reads it straight
+        store.write({f: pa.concat_tables([b[f] for b in batches]) for f in FRAMES}, sorted(fresh))
+    order = [
+        name for _, name in files if name in keys and (keys[name] in fresh or keys[name] in cached)
+    ]
+    tables = _assemble([keys[n] for n in order], batches, cached, store)
+    return Corpus(tables, _error_rows(failures), order, {name: path for path, name in files})
+
+
+def _unreadable(path: Path, name: str) -> CassetteError:
+    if not path.exists():
+        return CassetteError("no such file", file=name)
+    return CassetteError("cannot read: not a regular file", file=name)
+
+
+def _batches(items: Sequence[tuple[str, str, str]], parts: int) -> list[list[tuple[str, str, str]]]:
+    size = max(1, -(-len(items) // parts))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _run(
+    items: Sequence[tuple[str, str, str]],
+    executor: Executor | None,
+    prices: PriceTable | None,
+    *,
+    show_progress: bool,
+) -> Iterable[tuple[Batch, int]]:
+    """Decode `items` in batches, yielding each batch with its number of files."""
+    if not items:
+        return
+    total = sum(Path(path).stat().st_size for path, _, _ in items)
+    if executor is None and (len(items) >= PARALLEL_FILES or total >= PARALLEL_BYTES):
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            yield from _run(items, pool, prices, show_progress=show_progress)
+        return
+    workers = (
+        1
+        if executor is None
+        else max(1, getattr(executor, "_max_workers", 0) or os.cpu_count() or 1)
+    )
+    parts = workers * 4 if executor is not None else (20 if show_progress else 1)
+    batches = _batches(items, min(parts, len(items)))
+    if executor is None:
+        for batch in batches:
+            yield decode_batch(batch, prices), len(batch)
+        return
+    futures = [(executor.submit(decode_batch, batch, prices), len(batch)) for batch in batches]
+    for future, size in futures:
+        yield future.result(), size
+
+
+def _assemble(
+    order: Sequence[str],
+    batches: Sequence[dict[str, pa.Table]],
+    cached: dict[str, Path],
+    store: FrameCache | None,
+) -> dict[str, pa.Table]:
+    """Each frame's rows for the files in `order` (by key), fresh and cached, in file order."""
+    cached_keys = [k for k in order if k in cached]
+    segments = sorted({cached[k] for k in cached_keys})
+    rank = pa.array(list(order), pa.string())
+    out = {}
+    for frame, columns in FRAMES.items():
+        schema = arrow_schema(columns).append(pa.field(KEY, pa.string()))
+        parts = [batch[frame] for batch in batches]
+        if store and cached_keys:
+            read = store.read(frame, segments, cached_keys)
+            parts.append(read if read.schema.equals(schema) else read.cast(schema))
+        if not parts:
+            out[frame] = arrow_schema(columns).empty_table()
+            continue
+        table = pa.concat_tables(parts)
+        present = pc.unique(table.column(KEY)).to_pylist()
+        seen = set(present)
+        if present != [k for k in order if k in seen]:
+            ranks = pc.index_in(table.column(KEY), value_set=rank)
+            table = table.append_column("_rank", ranks).sort_by([("_rank", "ascending")])
+            table = table.drop_columns(["_rank"])
+        out[frame] = table.drop_columns([KEY])
+    return out
