@@ -88,7 +88,7 @@ def _pandas_values(
             remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
             codes = remap[codes]
         categorical: pd.Categorical = pd.Categorical.from_codes(
-            codes,  # type: ignore[call-overload]
+            codes,
             categories=pd.Index(categories),
         )
         return categorical
