@@ -198,9 +198,12 @@ class Corpus:
         """Write each frame (and `errors`) as `<frame>.parquet`, for DuckDB, Polars or Spark."""
         target = Path(directory)
         target.mkdir(parents=True, exist_ok=True)
-        for frame in FRAMES:
-            getattr(self, frame).to_parquet(target / f"{frame}.parquet", index=False)
-        self.errors.to_parquet(target / "errors.parquet", index=False)
+        for frame in FRAMES:  # the Arrow tables: parsed values (`args`) stay JSON text
+            pq.write_table(self._tables[frame], target / f"{frame}.parquet")
+        errors = pa.Table.from_pandas(
+            self.errors, schema=arrow_schema(ERRORS), preserve_index=False
+        )
+        pq.write_table(errors, target / "errors.parquet")
         return target
 
 

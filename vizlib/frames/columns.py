@@ -22,6 +22,7 @@ STR = "string[pyarrow]"
 CAT = "category"
 APIS = get_args(Api)
 KINDS = get_args(ChunkKind)
+ROLES = ("system", "developer", "user", "assistant", "tool")
 
 _KEY = (
     Column("cassette", STR, "the cassette's file name, or the name it was given"),
@@ -78,7 +79,7 @@ CHUNKS = (
 MESSAGES = (
     *_KEY,
     Column("position", "int64", "0-based position in the conversation"),
-    Column("role", CAT, "system, developer, user, assistant or tool"),
+    Column("role", CAT, "system, developer, user, assistant or tool (others kept as sent)", ROLES),
     Column("content", STR, "text content; non-text parts as [type]"),
     Column(
         "source",

@@ -18,6 +18,11 @@ def mapping(item: Any, *, name: str, index: int, what: str = "interaction") -> d
     return item
 
 
+def first_mapping(items: list[Any]) -> dict[str, Any] | None:
+    """The first mapping in a list of interactions (broken entries are reported by the reader)."""
+    return next((item for item in items if isinstance(item, dict)), None)
+
+
 def status_code(status: Any) -> int:
     """An HTTP status from `200`, `"200 OK"` or `{code: 200, message: OK}`."""
     if isinstance(status, dict):

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from vizlib.readers._bodies import decode_body, normalise_headers
-from vizlib.readers._common import mapping, status_code
+from vizlib.readers._common import first_mapping, mapping, status_code
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
@@ -29,10 +29,10 @@ def is_govcr(data: Any) -> bool:
         return False
     if "http_interactions" in data:
         return False
-    first = next(iter(data["interactions"]), None)
-    if first is None:
-        return True  # an empty cassette reads the same in every container
-    return isinstance(first, dict) and "url" in (first.get("request") or {})
+    first = first_mapping(data["interactions"])
+    if first is None:  # empty, or nothing but broken entries: read here, where errors are located
+        return "http_interactions" not in data
+    return "url" in (first.get("request") or {})
 
 
 def parse_go_duration(value: object) -> float:

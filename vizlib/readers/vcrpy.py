@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from vizlib.readers._bodies import normalise_headers, stored_body
-from vizlib.readers._common import mapping, status_code
+from vizlib.readers._common import first_mapping, mapping, status_code
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 
@@ -18,8 +18,8 @@ def is_vcrpy(data: Any) -> bool:
     """True for a VCR.py cassette: interactions whose requests name a `uri`."""
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         return False
-    first = next(iter(data["interactions"]), None)
-    return isinstance(first, dict) and "uri" in (first.get("request") or {})
+    first = first_mapping(data["interactions"])
+    return first is not None and "uri" in (first.get("request") or {})
 
 
 def read_vcrpy(data: dict[str, Any], *, name: str) -> list[Exchange]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from vizlib.readers._common import mapping
+from vizlib.readers._common import first_mapping, mapping
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 URL = "grpc://api.x.ai/xai_api.Chat/GetCompletion"
@@ -22,8 +22,8 @@ def is_xai_samples(data: Any) -> bool:
     """True for interactions recorded as request and response samples."""
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         return False
-    first = next(iter(data["interactions"]), None)
-    return isinstance(first, dict) and "request_sample" in first
+    first = first_mapping(data["interactions"])
+    return first is not None and "request_sample" in first
 
 
 def _json_text(sample: Any) -> str:

@@ -1,0 +1,173 @@
+"""Corpora: parallel, distributed and serial loads agree; the cache is used and never stale;
+Parquet round-trips; one bad file never stops the rest."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import vizlib
+from tests.shared import SHARED, require_shared
+from vizlib.corpus import read_parquet
+from vizlib.frames import FRAMES
+from vizlib.synthetic import synthetic_cassette, write_corpus
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(cache))
+    return cache
+
+
+def assert_same_frames(left: vizlib.Corpus, right: vizlib.Corpus) -> None:
+    assert left.names == right.names
+    for frame in FRAMES:
+        pd.testing.assert_frame_equal(getattr(left, frame), getattr(right, frame))
+
+
+@pytest.fixture(scope="module")
+def serial() -> vizlib.Corpus:
+    require_shared()
+    return vizlib.load_many(SHARED, cache=False, progress=False)
+
+
+def test_the_corpus_is_the_cassettes_concatenated(serial: vizlib.Corpus) -> None:
+    files = [p for p in SHARED.rglob("*") if p.is_file() and p.name != "README.md"]
+    assert len(serial) == len(files)
+    assert serial.errors.empty
+    one = vizlib.load(
+        SHARED / "seed/multi_tool_streaming_kimi-k2.yaml",
+        name="seed/multi_tool_streaming_kimi-k2.yaml",
+    )
+    for frame in FRAMES:
+        rows = getattr(serial, frame)
+        mine = rows[rows.cassette == one.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, getattr(one, frame))
+    assert (
+        serial.interactions.cassette.iloc[0]
+        == "fantasy/TestAnthropicCommon/claude-sonnet-4/multi_tool.yaml"
+    )
+
+
+def test_parallel_and_serial_loads_are_identical(serial: vizlib.Corpus) -> None:
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = vizlib.load_many(SHARED, cache=False, progress=False, executor=pool)
+    assert_same_frames(serial, parallel)
+
+
+def test_a_dask_distributed_cluster_gives_identical_frames(serial: vizlib.Corpus) -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        corpus = vizlib.load_many(
+            SHARED, cache=False, progress=False, executor=client.get_executor()
+        )
+    assert_same_frames(serial, corpus)
+
+
+def test_warm_loads_read_the_cache_and_agree(serial: vizlib.Corpus, private_cache: Path) -> None:
+    cold = vizlib.load_many(SHARED, progress=False)
+    segments = list(private_cache.rglob("keys.txt"))
+    assert len(segments) == 1
+    warm = vizlib.load_many(SHARED, progress=False)
+    assert list(private_cache.rglob("keys.txt")) == segments  # nothing decoded again
+    assert_same_frames(serial, cold)
+    assert_same_frames(serial, warm)
+
+
+def test_a_changed_file_is_never_served_stale(tmp_path: Path, private_cache: Path) -> None:
+    folder = tmp_path / "cassettes"
+    write_corpus(folder, files=3, events_per_file=60)
+    first = vizlib.load_many(folder, progress=False)
+    target = folder / "openai-00001.yaml"
+    target.write_text(synthetic_cassette(90, seed=99, calls=1))
+    second = vizlib.load_many(folder, progress=False)
+    changed = second.interactions[second.interactions.cassette == target.name]
+    assert (
+        changed.n_chunks.sum()
+        != first.interactions[first.interactions.cassette == target.name].n_chunks.sum()
+    )
+    assert second.tool_calls[second.tool_calls.cassette == target.name].tool_index.tolist() == [0]
+    fresh = vizlib.load_many(folder, progress=False, cache=False)
+    for frame in FRAMES:
+        pd.testing.assert_frame_equal(getattr(second, frame), getattr(fresh, frame))
+    assert (
+        len(list(private_cache.rglob("keys.txt"))) == 2
+    )  # only the changed file was decoded again
+
+
+def test_to_parquet_round_trips_every_frame(serial: vizlib.Corpus, tmp_path: Path) -> None:
+    out = serial.to_parquet(tmp_path / "parquet")
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{f}.parquet" for f in FRAMES] + ["errors.parquet"]
+    )
+    for frame in FRAMES:
+        back = read_parquet(out, frame)
+        pd.testing.assert_frame_equal(back, getattr(serial, frame))
+        assert back.dtypes.to_dict() == getattr(serial, frame).dtypes.to_dict()
+    assert read_parquet(out, "errors").columns.tolist() == [
+        "file",
+        "interaction",
+        "event",
+        "message",
+    ]
+
+
+def test_bad_files_become_error_rows_and_the_rest_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    write_corpus(folder, files=4, events_per_file=40)
+    (folder / "broken.yaml").write_text("interactions: [\n  {request: ")
+    (folder / "not-a-cassette.json").write_text('{"hello": "world"}')
+    (folder / "bad-interaction.yaml").write_text("version: 2\ninteractions:\n  - 7\n")
+    corpus = vizlib.load_many(folder, progress=False)
+    assert len(corpus) == 4
+    assert sorted(corpus.errors.file) == [
+        "bad-interaction.yaml",
+        "broken.yaml",
+        "not-a-cassette.json",
+    ]
+    bad = corpus.errors.set_index("file")
+    assert bad.loc["bad-interaction.yaml", "interaction"] == 0
+    assert bad.loc["bad-interaction.yaml", "message"].startswith(
+        "expected a mapping with request and response"
+    )
+    assert (
+        bad.loc["not-a-cassette.json", "message"]
+        == "not a cassette: found a mapping with keys hello"
+    )
+    assert bad.loc["broken.yaml", "message"].startswith("not valid YAML or JSON")
+
+
+def test_sources_can_be_globs_and_lists(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "g", files=3, events_per_file=30)
+    by_glob = vizlib.load_many(str(tmp_path / "g" / "openai-*.yaml"), progress=False)
+    assert by_glob.names == ["openai-00000.yaml", "openai-00001.yaml"]
+    by_list = vizlib.load_many(paths, progress=False)
+    assert by_list.names == [p.name for p in paths]
+    missing = vizlib.load_many([*paths, tmp_path / "nope.yaml"], progress=False)
+    assert missing.errors.message.tolist() == ["no such file"]
+
+
+def test_synthetic_cassettes_are_realistic() -> None:
+    for wire in ("openai", "anthropic"):
+        c = vizlib.load(synthetic_cassette(400, wire=wire, calls=3), name=f"{wire}.yaml")
+        assert c.tool_calls.roundtrip.tolist() == [True, True, True]
+        assert c.tool_calls.valid_json.all()
+        assert 380 <= len(c.chunks) <= 420
+        assert c.interactions.complete.all()
+
+
+def test_progress_bar_shows_for_many_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_corpus(tmp_path / "many", files=25, events_per_file=20)
+    vizlib.load_many(tmp_path / "many", cache=False)
+    assert "reading cassettes" in capsys.readouterr().err
