@@ -114,7 +114,14 @@ def decode_cassette(
     prices: PriceTable | None = None,
 ) -> Cassette:
     """Read and decode a cassette's content: a pure function of its bytes."""
-    container, exchanges = read_exchanges(content, name=name)
+    try:
+        container, exchanges = read_exchanges(content, name=name)
+    except CassetteError:
+        raise
+    except Exception as exc:  # a shape no reader foresaw: still one clear error, never a crash
+        raise CassetteError(
+            f"unexpected structure: {type(exc).__name__}: {exc}", file=name
+        ) from exc
     interactions = []
     for exchange in exchanges:
         try:

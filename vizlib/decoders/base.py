@@ -80,7 +80,7 @@ def as_list(value: object) -> list[Any]:
 
 def dumps(value: object) -> str:
     """Compact JSON text of a value."""
-    return orjson.dumps(value).decode()
+    return orjson.dumps(value, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def with_total(usage: Usage) -> Usage:

@@ -46,7 +46,7 @@ def decode_body(body: object, headers: Headers) -> Body:
     if isinstance(body, str):
         return body
     if isinstance(body, dict | list):  # already-parsed JSON, as some serializers store it
-        return orjson.dumps(body).decode()
+        return orjson.dumps(body, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
     if not isinstance(body, bytes | bytearray):
         return str(body)
     data = decompress(bytes(body), _content_encoding(headers))

@@ -18,6 +18,12 @@ def mapping(item: Any, *, name: str, index: int, what: str = "interaction") -> d
     return item
 
 
+def field(item: Any, key: str) -> dict[str, Any]:
+    """`item[key]` where it is a mapping, else {}: a part that is missing or of the wrong type."""
+    value = item.get(key) if isinstance(item, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def first_mapping(items: list[Any]) -> dict[str, Any] | None:
     """The first mapping in a list of interactions (broken entries are reported by the reader)."""
     return next((item for item in items if isinstance(item, dict)), None)

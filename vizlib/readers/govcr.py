@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from vizlib.readers._bodies import decode_body, normalise_headers
-from vizlib.readers._common import first_mapping, mapping, status_code
+from vizlib.readers._common import field, mapping, status_code
+from vizlib.readers.xai_samples import is_xai_samples
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 _GO_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
@@ -29,10 +30,12 @@ def is_govcr(data: Any) -> bool:
         return False
     if "http_interactions" in data:
         return False
-    first = first_mapping(data["interactions"])
-    if first is None:  # empty, or nothing but broken entries: read here, where errors are located
-        return "http_interactions" not in data
-    return "url" in (first.get("request") or {})
+    requests = [field(item, "request") for item in data["interactions"][:50]]
+    if any("url" in r for r in requests):
+        return True
+    # no request names a url: a VCR.py (`uri`) or xAI recording, or entries too broken to tell,
+    # which are read here, where each broken one is reported where it is
+    return not any("uri" in r for r in requests) and not is_xai_samples(data)
 
 
 def parse_go_duration(value: object) -> float:
@@ -60,8 +63,8 @@ def read_govcr(data: dict[str, Any], *, name: str) -> list[Exchange]:
     exchanges = []
     for index, raw in enumerate(data["interactions"]):
         item = mapping(raw, name=name, index=index)
-        request = item.get("request") or {}
-        response = item.get("response") or {}
+        request = field(item, "request")
+        response = field(item, "response")
         req_headers = normalise_headers(request.get("headers"))
         resp_headers = normalise_headers(response.get("headers"))
         exchanges.append(

@@ -13,13 +13,13 @@ from typing import Any
 import orjson
 
 from vizlib.readers._bodies import b64decode, decode_body, normalise_headers
-from vizlib.readers._common import mapping, status_code
+from vizlib.readers._common import field, mapping, status_code
 from vizlib.records import Body, Exchange, Headers, HttpRequest, HttpResponse
 
 
 def is_har(data: Any) -> bool:
     """True for a HAR archive."""
-    return isinstance(data, dict) and isinstance((data.get("log") or {}).get("entries"), list)
+    return isinstance(data, dict) and isinstance(field(data, "log").get("entries"), list)
 
 
 def read_har(data: dict[str, Any], *, name: str) -> list[Exchange]:
@@ -57,11 +57,11 @@ def _is_gzipped(headers: Headers) -> bool:
 
 
 def _exchange(index: int, entry: dict[str, Any]) -> Exchange:
-    request = entry.get("request") or {}
-    response = entry.get("response") or {}
+    request = field(entry, "request")
+    response = field(entry, "response")
     req_headers = normalise_headers(request.get("headers"))
     resp_headers = normalise_headers(response.get("headers"))
-    post = request.get("postData") or {}
+    post = field(request, "postData")
     return Exchange(
         index=index,
         request=HttpRequest(
@@ -73,7 +73,7 @@ def _exchange(index: int, entry: dict[str, Any]) -> Exchange:
         response=HttpResponse(
             status=status_code(response.get("status")),
             headers=resp_headers,
-            body=_content(response.get("content") or {}, resp_headers),
+            body=_content(field(response, "content"), resp_headers),
             duration_s=_duration(entry),
             started_at=entry.get("startedDateTime"),
         ),

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from vizlib.readers._bodies import normalise_headers, stored_body
-from vizlib.readers._common import mapping, status_code
+from vizlib.readers._common import field, mapping, status_code
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 
@@ -37,8 +37,8 @@ def _recorded_at(value: Any) -> str | None:
 
 
 def _exchange(index: int, item: dict[str, Any]) -> Exchange:
-    request = item.get("request") or {}
-    response = item.get("response") or {}
+    request = field(item, "request")
+    response = field(item, "response")
     req_headers = normalise_headers(request.get("headers"))
     resp_headers = normalise_headers(response.get("headers"))
     return Exchange(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from vizlib.readers._bodies import normalise_headers, stored_body
-from vizlib.readers._common import first_mapping, mapping, status_code
+from vizlib.readers._common import field, mapping, status_code
 from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 
@@ -18,8 +18,7 @@ def is_vcrpy(data: Any) -> bool:
     """True for a VCR.py cassette: interactions whose requests name a `uri`."""
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         return False
-    first = first_mapping(data["interactions"])
-    return first is not None and "uri" in (first.get("request") or {})
+    return any("uri" in field(item, "request") for item in data["interactions"][:50])
 
 
 def read_vcrpy(data: dict[str, Any], *, name: str) -> list[Exchange]:
@@ -31,8 +30,8 @@ def read_vcrpy(data: dict[str, Any], *, name: str) -> list[Exchange]:
 
 
 def _exchange(index: int, item: dict[str, Any]) -> Exchange:
-    request = item.get("request") or {}
-    response = item.get("response") or {}
+    request = field(item, "request")
+    response = field(item, "response")
     req_headers = normalise_headers(request.get("headers"))
     resp_headers = normalise_headers(response.get("headers"))
     return Exchange(

@@ -28,7 +28,9 @@ def is_xai_samples(data: Any) -> bool:
 
 def _json_text(sample: Any) -> str:
     value = sample.get("json") if isinstance(sample, dict) else None
-    return orjson.dumps(value).decode() if value is not None else ""
+    if value is None:
+        return ""
+    return orjson.dumps(value, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def read_xai_samples(data: dict[str, Any], *, name: str) -> list[Exchange]:

@@ -1,0 +1,83 @@
+"""Input files are only ever read: bytes and modification times are the same after every operation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import vizlib
+from tests.shared import SHARED, require_shared
+from vizlib.cli import main
+from vizlib.views.widget import CassetteView
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_no_operation_writes_to_its_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    require_shared()
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    inputs = tmp_path / "inputs"
+    for relative in ("seed", "langchaingo", "mirascope", "ruby_llm"):
+        shutil.copytree(SHARED / relative, inputs / relative)
+    before = snapshot(inputs)
+    seed = inputs / "seed" / "multi_tool_streaming_kimi-k2.yaml"
+    cassette = vizlib.load(seed)
+    for frame in ("interactions", "chunks", "messages", "tool_calls", "usage"):
+        getattr(cassette, frame)
+    CassetteView(cassette)
+    vizlib.load_many(inputs, progress=False)
+    vizlib.load_many(inputs, progress=False)  # warm, from the cache
+    vizlib.report(inputs, tmp_path / "out" / "report.html")
+    runner = CliRunner()
+    assert runner.invoke(main, ["summary", str(inputs)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["report", str(inputs), "-o", str(tmp_path / "r.html")]).exit_code == 0
+    )
+    assert snapshot(inputs) == before
+    assert not list(inputs.rglob("*.parquet"))
+
+
+def test_unreadable_file_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "locked.yaml"
+    locked.write_text(vizlib.sample.sample_cassette())
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = CliRunner().invoke(main, ["summary", str(locked)])
+    assert result.exit_code == 1
+    assert f"error: {locked}: cannot read: Permission denied" in result.output
+    with pytest.raises(vizlib.CassetteError, match="cannot read: Permission denied"):
+        vizlib.load(locked)
+
+
+def test_a_file_that_is_not_a_cassette_is_one_clear_line(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.yaml"
+    notes.write_text("shopping:\n  - milk\n")
+    result = CliRunner().invoke(main, ["summary", str(notes)])
+    assert result.exit_code == 1
+    assert (
+        result.output.strip()
+        == "error: notes.yaml: not a cassette: found a mapping with keys shopping"
+    )
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="only root can make a file unreadable to itself and still test"
+)
+def test_as_root_permissions_do_not_apply() -> None:
+    assert os.access("/", os.R_OK)
