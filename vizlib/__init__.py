@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vizlib.cassette import Cassette, collect, load, load_sample
+from vizlib.cassette import Cassette, collect, load, load_sample, named_cassettes
 from vizlib.corpus import Corpus, load_many
 from vizlib.errors import CassetteError
 from vizlib.pricing import PriceTable
@@ -17,6 +17,7 @@ __all__ = [
     "Corpus",
     "PriceTable",
     "__version__",
+    "diff",
     "load",
     "load_many",
     "load_sample",
@@ -35,6 +36,28 @@ def report(x: Any, path: str | os.PathLike[str], *, redact: bool = True) -> Path
     from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
 
     return write_report(report_html(collect(x), redact=redact), path)
+
+
+def diff(old: Any, new: Any) -> Any:
+    """Compare two recordings: cassettes, files, or folders (paired by relative path).
+
+    Returns a view that a notebook shows as HTML; its `cassettes` list holds
+    each pair's changes and a one-line summary.
+    """
+    from vizlib.analysis.diff import diff_many  # noqa: PLC0415 - loaded on first use
+    from vizlib.views.diffview import DiffView  # noqa: PLC0415
+
+    before, after = named_cassettes(old), named_cassettes(new)
+    if (
+        len(before) == 1 and len(after) == 1
+    ):  # two single recordings: compare them whatever their names
+        only = next(iter(after))
+        before = {only: next(iter(before.values()))}
+    return DiffView(diff_many(before, after), _label(old), _label(new))
+
+
+def _label(x: Any) -> str:
+    return x.name if isinstance(x, Cassette) else str(x)
 
 
 def show(x: Any, *, redact: bool = True) -> Any:

@@ -170,6 +170,11 @@ def cassette_files(directory: Path) -> list[Path]:
     return [Path(p) for p in sorted(found)]
 
 
+def named_cassettes(x: Any) -> dict[str, Cassette]:
+    """Cassettes by name: a folder's by relative path, a file's by its name."""
+    return {c.name: c for c in collect(x)}
+
+
 def collect(x: Any) -> list[Cassette]:
     """Cassettes from a path (a file, or a directory searched recursively), or several."""
     if isinstance(x, Cassette):

@@ -226,6 +226,75 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
 
 
 @main.command()
+@click.argument("inputs", metavar="OLD NEW", nargs=-1, required=True)
+@click.option(
+    "--git",
+    "use_git",
+    is_flag=True,
+    help="Compare the cassettes under a path at two revisions: vizlib diff --git REV1 REV2 PATH.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("diff.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option("--no-redact", is_flag=True, help="Show secrets in the page: for your own eyes only.")
+def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) -> None:
+    """Compare two recordings: files, or folders paired by relative path.
+
+    Per interaction: what changed in the request (model, parameters, messages,
+    tools), in the response (text, reasoning, tool calls, finish reason) and in
+    the numbers (chunks, tokens, cost, duration). A line per cassette pair says
+    what kind of change it is; the page folds what did not change.
+    """
+    from vizlib.analysis.diff import diff_many  # noqa: PLC0415 - loaded on demand
+    from vizlib.gitsource import cassettes_at  # noqa: PLC0415
+    from vizlib.standalone import diff_page, write_report  # noqa: PLC0415
+
+    if len(inputs) != (3 if use_git else 2):
+        raise click.UsageError(
+            "expected REV1 REV2 PATH with --git" if use_git else "expected OLD NEW"
+        )
+    failures: list[Failure] = []
+    if use_git:
+        rev_old, rev_new, path = inputs
+        try:
+            (before, errors_old), (after, errors_new) = (
+                cassettes_at(path, rev_old),
+                cassettes_at(path, rev_new),
+            )
+        except CassetteError as exc:
+            _report_failures([(str(exc.file), exc.reason)])
+            sys.exit(EXIT_SOME_FAILED)
+        failures += [(str(e.file), e.reason) for e in errors_old + errors_new]
+        labels = (f"{path} at {rev_old}", f"{path} at {rev_new}")
+    else:
+        sides = []
+        for side in inputs:
+            cassettes, problems = _read([Path(side)])
+            failures += problems
+            prefix = len(str(Path(side))) + 1 if Path(side).is_dir() else 0
+            sides.append({(c.name if prefix else Path(side).name): c for c in cassettes})
+        before, after = sides
+        if len(before) == 1 and len(after) == 1 and not Path(inputs[0]).is_dir():
+            before = {next(iter(after)): next(iter(before.values()))}
+        labels = (inputs[0], inputs[1])
+    diffs = diff_many(before, after)
+    console = _console()
+    for d in diffs:
+        console.print(f"{d.status:8s} {d.name}: {d.summary}", markup=False)
+    _report_failures(failures)
+    path_written = write_report(
+        diff_page(diffs, *labels, failures=failures, redact=not no_redact), output
+    )
+    click.echo(f"wrote {path_written}")
+    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+
+
+@main.command()
 @click.option(
     "-o",
     "--output",

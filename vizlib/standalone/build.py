@@ -22,10 +22,12 @@ from plotly.offline import get_plotlyjs
 
 import vizlib
 from vizlib.analysis.assembly import CallAssembly, assemble
+from vizlib.analysis.diff import CassetteDiff
 from vizlib.analysis.problems import problems
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.cassette import Cassette
+from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
@@ -177,4 +179,30 @@ def _report_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+    )
+
+
+def diff_page(
+    diffs: Sequence[CassetteDiff],
+    old_label: str,
+    new_label: str,
+    *,
+    failures: Sequence[tuple[str, str]] = (),
+    redact: bool = True,
+) -> str:
+    """A standalone page of a diff: no script at all, only escaped text and styles."""
+    body = diff_html(diffs, old_label, new_label, redact=redact)
+    return (
+        _report_environment()
+        .get_template("diff_page.html.j2")
+        .render(
+            old_label=old_label,
+            new_label=new_label,
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            version=vizlib.__version__,
+            redact=redact,
+            failures=failures,
+            style=style() + _asset("report.css"),
+            body=body,
+        )
     )

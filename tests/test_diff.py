@@ -1,0 +1,164 @@
+"""Comparing recordings: a real re-recording, folders, and two revisions of a git repository."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import vizlib
+from tests.shared import SEED, SHARED, require_shared
+from tests.wire import count_sse_events
+from vizlib.analysis.diff import diff_cassettes
+from vizlib.cli import main
+from vizlib.synthetic import synthetic_cassette
+
+RERECORDED = "fantasy/TestOpenRouterCommon/kimi/multi_tool_streaming.yaml"
+
+
+def numbers(pair: object) -> dict[str, tuple[float, float]]:
+    return {n.name: (n.old, n.new) for n in pair.numbers}  # type: ignore[attr-defined]
+
+
+def test_seed_against_its_re_recording() -> None:
+    require_shared()
+    result = vizlib.diff(SEED, SHARED / RERECORDED)
+    (pair,) = result.cassettes
+    assert pair.status == "changed"
+    assert pair.summary == (
+        "same conversation, model moonshotai/kimi-k2-0905 → moonshotai/kimi-k2.5, tool calls unchanged, "
+        "44 → 165 chunks, 119% more output tokens"
+    )
+    first, second = pair.interactions
+    assert (first.old, first.new, second.old, second.new) == (0, 0, 1, 1)
+    assert [c.where for c in first.request] == ["model"]
+    assert (first.request[0].old, first.request[0].new) == (
+        "moonshotai/kimi-k2-0905",
+        "moonshotai/kimi-k2.5",
+    )
+    assert numbers(first)["chunks"] == (40, 84)
+    assert numbers(second)["chunks"] == (4, 81)
+    assert numbers(first)["input tokens"] == (197, 125)
+    assert numbers(first)["output tokens"] == (53, 97)
+    assert numbers(second)["output tokens"] == (28, 80)
+    assert numbers(first)["cost (USD)"] == (0.00015542, 0.00023492)
+    assert numbers(second)["cost (USD)"] == (0.000197, 0.00024668)
+    assert numbers(first)["tool calls"] == (2, 2)
+    response = [c.where for c in first.response]
+    assert "tool calls" not in response
+    assert "tool call arguments" not in response  # same names, same parsed arguments
+    assert "text" in response
+    assert "reasoning" in response
+    html = result._repr_html_()
+    assert "119% more output tokens" in html
+    assert "moonshotai/kimi-k2.5" in html
+
+
+def test_identical_recordings_are_the_same() -> None:
+    require_shared()
+    d = diff_cassettes(vizlib.load(SEED), vizlib.load(SEED))
+    assert d.status == "same"
+    assert d.summary == "same conversation, tool calls unchanged"
+    assert all(p.status == "same" for p in d.interactions)
+
+
+def test_added_and_removed_interactions_and_cassettes(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "a.yaml").write_text(synthetic_cassette(60, seed=1))
+    (new / "a.yaml").write_text(synthetic_cassette(60, seed=1))
+    (old / "gone.yaml").write_text(synthetic_cassette(40, seed=2))
+    (new / "fresh.yaml").write_text(synthetic_cassette(40, seed=3))
+    result = vizlib.diff(old, new)
+    assert [(d.name, d.status) for d in result.cassettes] == [
+        ("a.yaml", "same"),
+        ("fresh.yaml", "added"),
+        ("gone.yaml", "removed"),
+    ]
+    one = vizlib.load(synthetic_cassette(60, seed=1), name="x.yaml")
+    shorter = vizlib.load_sample()
+    d = diff_cassettes(one, shorter)
+    assert {p.status for p in d.interactions} <= {"changed", "same", "added", "removed"}
+
+
+def events(text: str) -> int:
+    """SSE events in every response of a cassette, counted independently of vizlib."""
+    return sum(
+        count_sse_events(i["response"]["body"]) for i in yaml.safe_load(text)["interactions"]
+    )
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_diff_between_two_git_revisions(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    cassettes = repo / "testdata" / "cassettes"
+    cassettes.mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "t@example.com")
+    _git(repo, "config", "user.name", "t")
+    (cassettes / "weather.yaml").write_text(synthetic_cassette(80, seed=1, calls=2))
+    (cassettes / "stays.yaml").write_text(synthetic_cassette(30, seed=5, calls=1))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "record")
+    (cassettes / "weather.yaml").write_text(synthetic_cassette(120, seed=1, calls=2))
+    (cassettes / "new.yaml").write_text(synthetic_cassette(30, seed=7, calls=0))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "re-record")
+    out = tmp_path / "diff.html"
+    result = CliRunner().invoke(
+        main, ["diff", "--git", "HEAD~1", "HEAD", str(cassettes), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "added    new.yaml: added (2 interactions)"
+    assert lines[1] == "same     stays.yaml: same conversation, tool calls unchanged"
+    before, after = (
+        events(synthetic_cassette(80, seed=1, calls=2)),
+        events(synthetic_cassette(120, seed=1, calls=2)),
+    )
+    assert lines[2].startswith(
+        f"changed  weather.yaml: same conversation, tool call arguments changed, {before} → {after} chunks"
+    )
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "testdata/cassettes at HEAD~1" in page or f"{cassettes} at HEAD~1" in page
+    assert "<script" not in page
+
+
+def test_git_errors_are_one_clear_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["diff", "--git", "A", "B", str(tmp_path), "-o", str(tmp_path / "d.html")]
+    )
+    assert result.exit_code == 1
+    assert "git rev-parse failed" in result.output
+
+
+def test_diff_usage(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["diff", "only-one"]).exit_code == 2
+    assert runner.invoke(main, ["diff", "--git", "a", "b"]).exit_code == 2
+
+
+@pytest.mark.parametrize("redact", [True, False])
+def test_diff_pages_redact_secrets(tmp_path: Path, redact: bool) -> None:
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    old.write_text(synthetic_cassette(30, seed=1))
+    new.write_text(
+        synthetic_cassette(30, seed=1).replace(
+            "Weather for my trip?", "Weather? key sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123"
+        )
+    )
+    args = ["diff", str(old), str(new), "-o", str(tmp_path / "d.html")] + (
+        [] if redact else ["--no-redact"]
+    )
+    assert CliRunner().invoke(main, args).exit_code == 0
+    page = (tmp_path / "d.html").read_text()
+    assert ("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123" in page) is (not redact)
