@@ -94,6 +94,15 @@ def test_whole_shared_folder_as_one_report(chromium: object, tmp_path: Path) -> 
     assert counts["empty"] == 0
     # usage, context and one timeline per cassette; the empty httprr trace has no interaction
     assert counts["plots"] == 3 * files - 1
+    # the dashboard sorts by a column when its header is clicked, and its numbers are the frames'
+    corpus = vizlib.load_many(SHARED, cache=False, progress=False)
+    page.click(".vz-dashboard th[data-key=output_tokens]")  # type: ignore[attr-defined]
+    first = page.locator(".vz-dashboard tbody tr").first  # type: ignore[attr-defined]
+    top = corpus.usage.groupby("cassette").output_tokens.sum().sort_values(ascending=False)
+    assert first.locator("td").nth(0).inner_text() == top.index[0]
+    assert first.locator("td").nth(5).inner_text() == f"{int(top.iloc[0]):,}"
+    page.click(".vz-dashboard th[data-key=output_tokens]")  # type: ignore[attr-defined]
+    assert page.locator(".vz-dashboard tbody tr").first.locator("td").nth(5).inner_text() == ""  # type: ignore[attr-defined]
     page.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
     screenshot(page, "report-shared-folder", full_page=False)
     _check_clean(watched)

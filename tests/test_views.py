@@ -11,9 +11,10 @@ import yaml
 
 import vizlib
 from tests.shared import need, shared_params
-from vizlib.analysis.assembly import assemble, check_schema
+from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
+from vizlib.schema import check_schema
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, transcript_html
 from vizlib.views.labels import interaction_label

@@ -240,18 +240,35 @@ def read_contents(body: dict[str, Any]) -> list[Message]:
     return out
 
 
+def openapi_to_json_schema(schema: Any) -> Any:
+    """Gemini's OpenAPI-style schema (`type: OBJECT`) as JSON Schema (`type: object`)."""
+    if isinstance(schema, dict):
+        out = {
+            key: openapi_to_json_schema(value) for key, value in schema.items() if key != "nullable"
+        }
+        if isinstance(out.get("type"), str):
+            out["type"] = out["type"].lower()
+            if schema.get("nullable") is True:
+                out["type"] = [out["type"], "null"]
+        return out
+    if isinstance(schema, list):
+        return [openapi_to_json_schema(item) for item in schema]
+    return schema
+
+
 def declared_tools(tools: object) -> dict[str, Any]:
-    """The parameters schema of each function a request declares, by name."""
+    """The JSON schema of each function a request declares, by name."""
     declared = {}
     for tool in map(as_dict, as_list(tools)):
-        for function in map(
-            as_dict, as_list(tool.get("functionDeclarations") or tool.get("function_declarations"))
-        ):
+        functions = tool.get("functionDeclarations") or tool.get("function_declarations")
+        for function in map(as_dict, as_list(functions)):
             name = as_str(function.get("name"))
-            if name:
-                declared[name] = as_dict(
-                    function.get("parametersJsonSchema") or function.get("parameters")
-                )
+            if not name:
+                continue
+            if "parametersJsonSchema" in function:
+                declared[name] = as_dict(function["parametersJsonSchema"])
+            else:
+                declared[name] = as_dict(openapi_to_json_schema(function.get("parameters")))
     return declared
 
 

@@ -103,6 +103,9 @@ TOOL_CALLS = (
     Column("valid_json", "bool", "whether `arguments` parses as JSON"),
     Column("n_fragments", "int64", "stream events that carried this call"),
     Column("roundtrip", "boolean", "next request sent this exact call back; NA if no next request"),
+    Column(
+        "schema_valid", "boolean", "arguments match the tool's declared JSON schema; NA if none"
+    ),
     Column("result", STR, "the result a later request sent for this call"),
     Column("result_interaction", "Int64", "the interaction whose request carried the result"),
 )

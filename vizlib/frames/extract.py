@@ -11,6 +11,7 @@ from vizlib.conversation import parse_arguments, roundtrips, tool_results
 from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 from vizlib.redact import redact_url
+from vizlib.schema import check_schema
 
 Row = tuple[Any, ...]
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
@@ -131,9 +132,16 @@ def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[R
                 valid,
                 call.n_fragments,
                 trip,
+                _schema_valid(args, valid, item.decoded.tools.get(call.name)),
                 result.content if result else None,
                 result.interaction if result else None,
             )
+
+
+def _schema_valid(args: Any, valid: bool, schema: dict[str, Any] | None) -> bool | None:
+    if not schema:
+        return None
+    return check_schema(args, schema).valid if valid else False
 
 
 def usage_rows(

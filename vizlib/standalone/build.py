@@ -7,7 +7,6 @@ A Content-Security-Policy forbids every request the page could make.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -23,10 +22,11 @@ from plotly.offline import get_plotlyjs
 import vizlib
 from vizlib.analysis.assembly import CallAssembly, assemble
 from vizlib.analysis.diff import CassetteDiff
-from vizlib.analysis.problems import problems
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
+from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
+from vizlib.views.corpus import cassettes_dashboard, dashboard_html, turns_html
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import overview_html, raw_html, style, transcript_html
@@ -104,27 +104,9 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
         "name": cassette.name,
         "container": cassette.container,
         "overview": overview_html(cassette),
+        "turns": turns_html(request_growth(cassette)) if len(cassette) > 1 else "",
         "interactions": interactions,
         "data": data,
-    }
-
-
-def _summary(position: int, cassette: Cassette) -> dict[str, Any]:
-    ia, usage = cassette.interactions, cassette.usage
-    cost = usage.cost_usd.sum(min_count=1)
-    estimated = bool((usage.cost_source == "estimated").any())
-    found = sum(len(v) for v in problems(cassette).values())
-    return {
-        "position": position,
-        "name": cassette.name,
-        "container": cassette.container,
-        "apis": ", ".join(sorted(set(ia.api.astype(str)))),
-        "models": ", ".join(sorted(set(ia.model.dropna().astype(str)))),
-        "interactions": len(cassette),
-        "input": int(usage.input_tokens.sum()),
-        "output": int(usage.output_tokens.sum()),
-        "cost": "" if math.isnan(cost) else f"{'~' if estimated else ''}${cost:.6f}",
-        "problems": found,
     }
 
 
@@ -162,7 +144,9 @@ def report_html(
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=vizlib.__version__,
         redact=redact,
-        summaries=[_summary(i, c) for i, c in enumerate(cassettes)],
+        dashboard=dashboard_html(cassettes_dashboard(cassettes), links=True)
+        if len(cassettes) > 1
+        else "",
         sections=sections,
         failures=failures,
         style=style() + _asset("report.css"),

@@ -6,13 +6,19 @@ import html
 from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 import plotly.graph_objects as go
+from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.analysis.assembly import assemble
+from vizlib.analysis.dashboard import dashboard
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
+from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette, collect
+from vizlib.corpus import Corpus
+from vizlib.views.corpus import TITLES, cassettes_dashboard, dashboard_html, turns_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
@@ -36,7 +42,8 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
             layout={"width": "640px"},
             style={"description_width": "initial"},
         )
-        self.overview = widgets.HTML(overview_html(cassette))
+        turns = turns_html(request_growth(cassette)) if len(cassette) > 1 else ""
+        self.overview = widgets.HTML(overview_html(cassette) + turns)
         self.timeline = widgets.Box()
         self.slider = widgets.IntSlider(
             description="chunk", min=0, max=0, continuous_update=True, layout={"width": "640px"}
@@ -112,24 +119,69 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         )
 
 
-def show(x: Any, *, redact: bool = True) -> widgets.Widget:
-    """Display and return the view of a cassette (a path, a `Cassette`, or several of them)."""
-    cassettes = collect(x)
-    if len(cassettes) == 1:
-        view: widgets.Widget = CassetteView(cassettes[0], redact=redact)
-    else:
-        picker = widgets.Dropdown(
-            options=[(c.name, i) for i, c in enumerate(cassettes)],
+class CorpusView(widgets.VBox):  # type: ignore[misc]
+    """The comparison dashboard over many cassettes, and the view of the one chosen below it."""
+
+    def __init__(
+        self, names: list[str], table: pd.DataFrame, opener: Any, *, redact: bool = True
+    ) -> None:
+        self.names = names
+        self._open = opener
+        self.redact = redact
+        self.sort = widgets.Dropdown(
+            options=[(TITLES[key], key) for key in table.columns],
+            value="cassette",
+            description="sort by",
+            style={"description_width": "initial"},
+        )
+        self.table = table
+        self.dashboard = widgets.HTML()
+        self.picker = widgets.Dropdown(
+            options=[(n, i) for i, n in enumerate(names)],
             description="cassette",
             layout={"width": "640px"},
         )
-        holder = widgets.VBox([CassetteView(cassettes[0], redact=redact)] if cassettes else [])
-        picker.observe(
-            lambda change: setattr(
-                holder, "children", [CassetteView(cassettes[change["new"]], redact=redact)]
-            ),
-            names="value",
+        self.holder = widgets.VBox()
+        super().__init__(
+            [
+                widgets.HTML(f"<style>{style()}</style>"),
+                self.sort,
+                self.dashboard,
+                self.picker,
+                self.holder,
+            ]
         )
-        view = widgets.VBox([picker, holder])
-    display(view)  # type: ignore[no-untyped-call]
+        self.sort.observe(lambda change: self._show_dashboard(change["new"]), names="value")
+        self.picker.observe(lambda change: self.open_cassette(change["new"]), names="value")
+        self._show_dashboard("cassette")
+        if names:
+            self.open_cassette(0)
+
+    def _show_dashboard(self, key: str) -> None:
+        ascending = key in ("cassette", "api", "model", "finish_reasons")
+        self.dashboard.value = dashboard_html(
+            self.table.sort_values(key, ascending=ascending, na_position="last")
+        )
+
+    def open_cassette(self, index: int) -> None:
+        """Show the full view of cassette `index` below the dashboard."""
+        self.holder.children = [CassetteView(self._open(self.names[index]), redact=self.redact)]
+
+
+def show(x: Any, *, redact: bool = True) -> widgets.Widget:
+    """Display and return the view of a cassette or a corpus (paths, a `Cassette`, a `Corpus`)."""
+    if isinstance(x, Corpus):
+        table = dashboard(x.interactions, x.chunks, x.tool_calls, x.usage, x.names)
+        view: widgets.Widget = CorpusView(x.names, table, x.cassette, redact=redact)
+    else:
+        cassettes = collect(x)
+        if len(cassettes) == 1:
+            view = CassetteView(cassettes[0], redact=redact)
+        else:
+            by_name = {c.name: c for c in cassettes}
+            view = CorpusView(
+                list(by_name), cassettes_dashboard(cassettes), by_name.__getitem__, redact=redact
+            )
+    if get_ipython() is not None:
+        display(view)  # type: ignore[no-untyped-call]
     return view

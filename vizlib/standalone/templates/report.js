@@ -122,6 +122,28 @@
       });
     });
   });
+  document.querySelectorAll("table.vz-dashboard").forEach(function (table) {
+    table.querySelectorAll("th").forEach(function (th, column) {
+      th.addEventListener("click", function () {
+        var numeric = th.dataset.numeric === "1";
+        var descending = th.dataset.order !== "desc";
+        table.querySelectorAll("th").forEach(function (other) { delete other.dataset.order; });
+        th.dataset.order = descending ? "desc" : "asc";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
+          if (numeric) {
+            x = x === "" ? -Infinity : parseFloat(x);
+            y = y === "" ? -Infinity : parseFloat(y);
+            return descending ? y - x : x - y;
+          }
+          return descending ? y.localeCompare(x) : x.localeCompare(y);
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
   function openTarget() {
     var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
     if (target && target.tagName === "DETAILS") { target.open = true; activate(target); }

@@ -1,0 +1,110 @@
+"""Views of many cassettes: the comparison dashboard and the turn-by-turn request table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from vizlib.analysis.dashboard import DASHBOARD_COLUMNS, dashboard
+from vizlib.analysis.turns import RequestGrowth
+from vizlib.cassette import Cassette
+from vizlib.views.html import render
+
+TITLES = {
+    "cassette": "cassette",
+    "api": "api",
+    "model": "model",
+    "interactions": "interactions",
+    "input_tokens": "input",
+    "output_tokens": "output",
+    "cost_usd": "cost",
+    "chunks_per_response": "chunks / response",
+    "chars_per_chunk": "chars / chunk",
+    "finish_reasons": "finish reasons",
+    "errors": "errors",
+    "roundtrip_failures": "round-trip failures",
+    "schema_failures": "schema failures",
+}
+NUMERIC = {
+    "interactions",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "chunks_per_response",
+    "chars_per_chunk",
+    "errors",
+    "roundtrip_failures",
+    "schema_failures",
+}
+
+
+def frames_of(cassettes: Sequence[Cassette]) -> dict[str, pd.DataFrame]:
+    """The four frames the dashboard needs, concatenated over `cassettes`."""
+    return {
+        name: pd.concat([getattr(c, name) for c in cassettes], ignore_index=True)
+        for name in ("interactions", "chunks", "tool_calls", "usage")
+    }
+
+
+def _cell(key: str, value: Any) -> dict[str, Any]:
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    if key not in NUMERIC:
+        return {"text": "" if missing else str(value), "sort": "" if missing else str(value)}
+    if missing:
+        return {"text": "", "sort": ""}
+    if key == "cost_usd":
+        text = f"${value:.6f}"
+    elif key in ("chunks_per_response", "chars_per_chunk"):
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}"
+    return {"text": text, "sort": repr(float(value))}
+
+
+def dashboard_html(table: pd.DataFrame, *, links: bool = False) -> str:
+    """The dashboard table; in a report its headers sort it and its names link to sections."""
+    rows = []
+    for position, record in enumerate(table.to_dict(orient="records")):
+        row: dict[str, Any] = {key: _cell(key, record[key]) for key in DASHBOARD_COLUMNS}
+        row["position"] = position
+        rows.append(row)
+    columns = [(key, TITLES[key], key in NUMERIC) for key in DASHBOARD_COLUMNS]
+    note = "One row per cassette; costs are reported or estimated, as each usage chart says."
+    if links:
+        note += " Click a header to sort."
+    return render(
+        "dashboard.html.j2",
+        rows=rows,
+        columns=columns,
+        links=links,
+        descriptions=DASHBOARD_COLUMNS,
+        note=note,
+    )
+
+
+def cassettes_dashboard(cassettes: Sequence[Cassette]) -> pd.DataFrame:
+    """The dashboard of loaded cassettes, in their order."""
+    frames = frames_of(cassettes)
+    return dashboard(
+        frames["interactions"],
+        frames["chunks"],
+        frames["tool_calls"],
+        frames["usage"],
+        [c.name for c in cassettes],
+    )
+
+
+def _count(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:,.0f}"
+
+
+def _share(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.0%}"
+
+
+def turns_html(growth: Sequence[RequestGrowth]) -> str:
+    """Each request against the one before, beside its cached tokens."""
+    return render("turns.html.j2", growth=growth, count=_count, share=_share)
