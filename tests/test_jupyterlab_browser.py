@@ -83,11 +83,15 @@ def test_tour_runs_in_jupyterlab(chromium: object, jupyterlab: str) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{jupyterlab}/lab/tree/notebooks/tour.ipynb?token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook", timeout=90_000)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=30_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
+    # wait for the kernel to be ready before running everything
+    page.wait_for_function(
+        "() => /Idle/.test(document.querySelector('.jp-StatusBar-Widget, #jp-main-statusbar')?.innerText || '')",
+        timeout=180_000,
+    )
     page.click("text=Run")
     page.click("text=Run All Cells")
-    page.wait_for_selector(".vz-assembly", state="attached", timeout=120_000)
+    page.wait_for_selector(".vz-assembly", state="attached", timeout=240_000)
     page.wait_for_function(
         "() => document.querySelectorAll('.jp-OutputArea .main-svg').length >= 4", timeout=60_000
     )
