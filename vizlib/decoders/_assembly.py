@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vizlib.records import ToolCall
+from vizlib.records import Message, ToolCall, ToolCallRef
 
 
 @dataclass(slots=True)
@@ -60,3 +60,14 @@ class ToolCallAssembler:
             )
             for index, call in sorted(self._calls.items())
         )
+
+
+def response_message(
+    position: int, text: list[str], reasoning: list[str], tools: ToolCallAssembler
+) -> Message | None:
+    """The assistant message a response assembled, or None where it said nothing at all."""
+    content, thought = "".join(text), "".join(reasoning)
+    calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in tools.calls())
+    if not (content or thought or calls):
+        return None
+    return Message(position, "assistant", content, "response", reasoning=thought, tool_calls=calls)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import BodyEvent, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -251,18 +251,7 @@ class MessageState:
 
     def message(self) -> Message | None:
         """The assistant message the response assembled."""
-        text, reasoning = "".join(self.text), "".join(self.reasoning)
-        calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in self.tools.calls())
-        if not (text or reasoning or calls):
-            return None
-        return Message(
-            self.first_position,
-            "assistant",
-            text,
-            "response",
-            reasoning=reasoning,
-            tool_calls=calls,
-        )
+        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def read_usage(usage: dict[str, Any]) -> Usage:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -23,7 +23,7 @@ from vizlib.decoders.base import (
     with_total,
 )
 from vizlib.decoders.openai_chat import declared_tools, read_messages
-from vizlib.records import Chunk, Decoded, Exchange, HttpRequest, Message, ToolCallRef, Usage
+from vizlib.records import Chunk, Decoded, Exchange, HttpRequest, ToolCallRef, Usage
 
 
 def matches(request: HttpRequest) -> bool:
@@ -131,22 +131,8 @@ def decode(exchange: Exchange) -> Decoded:
         else:
             response_id = response_id or as_str(value.get("id"))
             chunks.append(Chunk(seq, kind, "control", raw, line=line))
-    refs = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in tools.calls())
-    content, reasoning = "".join(text), "".join(plan)
-    response = (
-        (
-            Message(
-                len(messages),
-                "assistant",
-                content,
-                "response",
-                reasoning=reasoning,
-                tool_calls=refs,
-            ),
-        )
-        if content or reasoning or refs
-        else ()
-    )
+    reply = response_message(len(messages), text, plan, tools)
+    response = (reply,) if reply else ()
     return Decoded(
         api="cohere",
         stream=events.streamed,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import BodyEvent, JsonError
 from vizlib.decoders.base import (
     Decoder,
@@ -157,22 +157,8 @@ def decode(exchange: Exchange) -> Decoded:
                 **first,
             )
         )
-    content, thoughts = "".join(text), "".join(reasoning)
-    calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in tools.calls())
-    response = (
-        (
-            Message(
-                len(messages),
-                "assistant",
-                content,
-                "response",
-                reasoning=thoughts,
-                tool_calls=calls,
-            ),
-        )
-        if content or thoughts or calls
-        else ()
-    )
+    reply = response_message(len(messages), text, reasoning, tools)
+    response = (reply,) if reply else ()
     return Decoded(
         api="ollama",
         stream=body.get("stream", True) is not False,

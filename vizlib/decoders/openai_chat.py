@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -158,18 +158,8 @@ class _State:
         return first
 
     def message(self) -> Message | None:
-        text, reasoning = "".join(self.text), "".join(self.reasoning)
-        calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in self.tools.calls())
-        if not (text or reasoning or calls):
-            return None
-        return Message(
-            position=self.first_position,
-            role="assistant",
-            content=text,
-            source="response",
-            reasoning=reasoning,
-            tool_calls=calls,
-        )
+        """The assistant message the response assembled."""
+        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def _reasoning(delta: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import BodyEvent, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -256,18 +256,8 @@ class _State:
         return Chunk(seq, event, "text", raw, text=text, line=line)
 
     def message(self) -> Message | None:
-        text, reasoning = "".join(self.text), "".join(self.reasoning)
-        calls = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in self.tools.calls())
-        if not (text or reasoning or calls):
-            return None
-        return Message(
-            self.first_position,
-            "assistant",
-            text,
-            "response",
-            reasoning=reasoning,
-            tool_calls=calls,
-        )
+        """The assistant message the response assembled."""
+        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def _builtin_name(item: dict[str, Any]) -> str:

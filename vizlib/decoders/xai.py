@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler
+from vizlib.decoders._assembly import ToolCallAssembler, response_message
 from vizlib.decoders._bodies import JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -128,16 +128,8 @@ def decode(exchange: Exchange) -> Decoded:
                 args_delta=first.arguments if first else None,
             )
         )
-    refs = tuple(ToolCallRef(c.id, c.name, c.arguments) for c in tools.calls())
-    response = (
-        (
-            Message(
-                len(messages), "assistant", text, "response", reasoning=reasoning, tool_calls=refs
-            ),
-        )
-        if text or reasoning or refs
-        else ()
-    )
+    reply = response_message(len(messages), [text], [reasoning], tools)
+    response = (reply,) if reply else ()
     return Decoded(
         api="xai",
         stream=False,
