@@ -76,7 +76,7 @@ def summary_table(cassette: Cassette) -> Table:
         table.add_row(
             str(row["interaction"]),
             str(row["api"]),
-            "" if row["model"] is pd.NA else str(row["model"]),
+            "" if pd.isna(row["model"]) else str(row["model"]),
             "yes" if row["stream"] else "no",
             str(row["status"]),
             _fmt_seconds(row["duration_s"]),

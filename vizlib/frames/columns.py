@@ -35,7 +35,7 @@ INTERACTIONS = (
     Column("url", STR, "request URL, secrets redacted"),
     Column("endpoint", STR, "what the path asks for, without versions and ids"),
     Column("method", STR, "HTTP method"),
-    Column("model", STR, "model that answered (the response's, else the request's)"),
+    Column("model", CAT, "model that answered (the response's, else the request's)"),
     Column("request_model", STR, "model the request asked for"),
     Column("provider", STR, "upstream provider a router reported (OpenRouter's `provider`)"),
     Column("stream", "bool", "whether the response was a stream"),
@@ -112,7 +112,7 @@ TOOL_CALLS = (
 
 USAGE = (
     *_KEY,
-    Column("model", STR, "model that answered"),
+    Column("model", CAT, "model that answered"),
     Column("input_tokens", "Int64", "prompt tokens, cache reads and writes included"),
     Column("output_tokens", "Int64", "generated tokens, reasoning included"),
     Column("cached_tokens", "Int64", "input tokens read from the prompt cache"),

@@ -78,15 +78,16 @@ def _pandas_values(
             return pd.Categorical([], categories=column.categories)
         codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
         observed = encoded.dictionary.to_pylist()
-        categories = list(column.categories or observed)
-        if column.categories:
-            position = {name: i for i, name in enumerate(categories)}
-            extra = [name for name in observed if name not in position]
-            if extra:  # a value outside the declared set: keep it rather than lose the row's value
-                categories += extra
-                position.update({name: len(position) + i for i, name in enumerate(extra)})
-            remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
-            codes = remap[codes]
+        # declared categories in their order, else the values seen, sorted: the same for a
+        # cassette however it was loaded
+        categories = list(column.categories) if column.categories else sorted(observed)
+        position = {name: i for i, name in enumerate(categories)}
+        extra = [name for name in observed if name not in position]
+        if extra:  # a value outside the declared set: keep it rather than lose the row's value
+            categories += extra
+            position.update({name: len(position) + i for i, name in enumerate(extra)})
+        remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
+        codes = remap[codes]
         categorical: pd.Categorical = pd.Categorical.from_codes(
             codes,
             categories=pd.Index(categories),

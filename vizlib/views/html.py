@@ -78,7 +78,7 @@ def overview_rows(cassette: Cassette) -> list[dict[str, Any]]:
             {
                 "interaction": index,
                 "api": row["api"],
-                "model": "" if row["model"] is pd.NA else row["model"],
+                "model": "" if pd.isna(row["model"]) else row["model"],
                 "stream": bool(row["stream"]),
                 "status": row["status"],
                 "duration": _seconds(row["duration_s"]),
