@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -221,10 +222,18 @@ def main() -> None:
         args.variant = args.child
         _child(args)
         return
+    work = Path(tempfile.mkdtemp(prefix="vizlib-bench-"))
+    try:
+        _benchmark(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _benchmark(args: argparse.Namespace, work: Path) -> None:
+    """Run the variants the arguments ask for, in scratch directory `work`."""
     from vizlib.cassette import cassette_files
     from vizlib.synthetic import synthetic_cassette, write_corpus
 
-    work = Path(tempfile.mkdtemp(prefix="vizlib-bench-"))
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, "
