@@ -10,6 +10,7 @@ import pytest
 import vizlib
 from tests.shared import SHARED, require_shared
 from vizlib.analysis.dashboard import dashboard
+from vizlib.analysis.problems import problems
 from vizlib.analysis.turns import request_growth
 from vizlib.views.widget import CorpusView, show
 
@@ -48,8 +49,12 @@ def test_dashboard_numbers_are_aggregates_of_the_frames(corpus: vizlib.Corpus) -
         assert row.errors == int(((ia.status >= 400) | ia.error.notna()).sum())
         assert row.roundtrip_failures == int((calls.roundtrip == False).sum())  # noqa: E712
         assert row.schema_failures == int((calls.schema_valid == False).sum())  # noqa: E712
-    totals = table[["errors", "roundtrip_failures", "schema_failures"]].sum().to_dict()
-    assert totals == {"errors": 2, "roundtrip_failures": 1, "schema_failures": 0}
+    totals = table[["errors", "roundtrip_failures", "schema_failures", "problems"]].sum().to_dict()
+    assert totals == {"errors": 2, "roundtrip_failures": 1, "schema_failures": 0, "problems": 4}
+    # the frames-only count agrees with the problems the views list from the records
+    for row in table[table.problems > 0].itertuples():
+        found = problems(corpus.cassette(row.cassette))
+        assert row.problems == sum(len(v) for v in found.values())
     seed = table.set_index("cassette").loc["seed/multi_tool_streaming_kimi-k2.yaml"]
     assert (seed.interactions, seed.input_tokens, seed.output_tokens) == (2, 479, 81)
     assert seed.cost_usd == pytest.approx(0.00035242)

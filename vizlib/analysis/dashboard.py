@@ -18,6 +18,8 @@ DASHBOARD_COLUMNS = {
     "errors": "interactions with an HTTP error or an error in the response",
     "roundtrip_failures": "tool calls the client sent back changed",
     "schema_failures": "tool calls whose arguments do not match their declared schema",
+    "problems": "all problems found: errors, unreadable events, streams that ended early, "
+    "tool arguments that are not JSON, round-trip and schema failures",
 }
 
 
@@ -65,12 +67,29 @@ def dashboard(
     calls = tool_calls.groupby("cassette", observed=True)
     table["roundtrip_failures"] = calls.roundtrip.agg(lambda s: int((s == False).sum()))  # noqa: E712
     table["schema_failures"] = calls.schema_valid.agg(lambda s: int((s == False).sum()))  # noqa: E712
+    cut = interactions.stream & ~interactions.complete
+    table["ended_early"] = cut.groupby(interactions.cassette, sort=False, observed=True).sum()
+    unreadable = chunks[chunks.kind == "error"].merge(
+        interactions.loc[interactions.error.isna(), ["cassette", "interaction"]],
+        on=["cassette", "interaction"],
+    )
+    table["unreadable"] = unreadable.groupby("cassette", observed=True).size()
+    table["not_json"] = calls.valid_json.agg(lambda s: int((~s).sum()))
     table[["roundtrip_failures", "schema_failures"]] = (
         table[["roundtrip_failures", "schema_failures"]].fillna(0).astype("int64")
     )
     if names is not None:
         table = table.reindex(pd.Index(names, name="cassette"))
-    counts = ["interactions", "errors", "roundtrip_failures", "schema_failures"]
+    counts = [
+        "interactions",
+        "errors",
+        "roundtrip_failures",
+        "schema_failures",
+        "ended_early",
+        "unreadable",
+        "not_json",
+    ]
     table[counts] = table[counts].fillna(0).astype("int64")
+    table["problems"] = table[counts[1:]].sum(axis=1)
     table = table.reset_index(names="cassette")
     return table[list(DASHBOARD_COLUMNS)]

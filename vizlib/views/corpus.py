@@ -27,6 +27,7 @@ TITLES = {
     "errors": "errors",
     "roundtrip_failures": "round-trip failures",
     "schema_failures": "schema failures",
+    "problems": "problems",
 }
 NUMERIC = {
     "interactions",
@@ -38,6 +39,7 @@ NUMERIC = {
     "errors",
     "roundtrip_failures",
     "schema_failures",
+    "problems",
 }
 
 
