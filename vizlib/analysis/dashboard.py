@@ -12,6 +12,7 @@ DASHBOARD_COLUMNS = {
     "input_tokens": "input tokens, all turns",
     "output_tokens": "output tokens, all turns",
     "cost_usd": "cost in USD, all turns (reported or estimated)",
+    "cost_source": "reported, estimated (from the price table) or both",
     "chunks_per_response": "mean stream events per streamed response",
     "chars_per_chunk": "mean characters of text or reasoning per text or reasoning chunk",
     "finish_reasons": "finish reasons and their counts",
@@ -25,6 +26,10 @@ DASHBOARD_COLUMNS = {
 
 def _joined(values: pd.Series) -> str:
     return ", ".join(sorted({str(v) for v in values.dropna()}))
+
+
+def _sources(values: pd.Series) -> str:
+    return " and ".join(sorted({str(v) for v in values.dropna()}))
 
 
 def _counted(values: pd.Series) -> str:
@@ -64,6 +69,7 @@ def dashboard(
     table["input_tokens"] = sums.input_tokens.sum(min_count=1)
     table["output_tokens"] = sums.output_tokens.sum(min_count=1)
     table["cost_usd"] = sums.cost_usd.sum(min_count=1)
+    table["cost_source"] = sums.cost_source.agg(_sources)
     calls = tool_calls.groupby("cassette", observed=True)
     table["roundtrip_failures"] = calls.roundtrip.agg(lambda s: int((s == False).sum()))  # noqa: E712
     table["schema_failures"] = calls.schema_valid.agg(lambda s: int((s == False).sum()))  # noqa: E712

@@ -21,6 +21,7 @@ TITLES = {
     "input_tokens": "input",
     "output_tokens": "output",
     "cost_usd": "cost",
+    "cost_source": "cost from",
     "chunks_per_response": "chunks / response",
     "chars_per_chunk": "chars / chunk",
     "finish_reasons": "finish reasons",
@@ -51,14 +52,14 @@ def frames_of(cassettes: Sequence[Cassette]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _cell(key: str, value: Any) -> dict[str, Any]:
+def _cell(key: str, value: Any, *, estimated: bool = False) -> dict[str, Any]:
     missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
     if key not in NUMERIC:
         return {"text": "" if missing else str(value), "sort": "" if missing else str(value)}
     if missing:
         return {"text": "", "sort": ""}
     if key == "cost_usd":
-        text = f"${value:.6f}"
+        text = f"{'~' if estimated else ''}${value:.6f}"
     elif key in ("chunks_per_response", "chars_per_chunk"):
         text = f"{value:,.1f}"
     else:
@@ -70,7 +71,10 @@ def dashboard_html(table: pd.DataFrame, *, links: bool = False) -> str:
     """The dashboard table; in a report its headers sort it and its names link to sections."""
     rows = []
     for position, record in enumerate(table.to_dict(orient="records")):
-        row: dict[str, Any] = {key: _cell(key, record[key]) for key in DASHBOARD_COLUMNS}
+        estimated = "estimated" in str(record["cost_source"] or "")
+        row: dict[str, Any] = {
+            key: _cell(key, record[key], estimated=estimated) for key in DASHBOARD_COLUMNS
+        }
         row["position"] = position
         rows.append(row)
     columns = [(key, TITLES[key], key in NUMERIC) for key in DASHBOARD_COLUMNS]
