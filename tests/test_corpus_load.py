@@ -164,6 +164,16 @@ def test_sources_can_be_globs_and_lists(tmp_path: Path) -> None:
     assert missing.errors.message.tolist() == ["no such file"]
 
 
+def test_a_corpus_can_be_reported(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "r", files=2, events_per_file=30)
+    corpus = vizlib.load_many(tmp_path / "r", progress=False)
+    page = vizlib.report(corpus, tmp_path / "corpus.html").read_text()
+    assert page.count('class="vz-cassette"') == 2
+    assert "openai-00000.yaml" in page
+    assert "openai-00001.yaml" in page
+    assert "Cassettes compared" in page
+
+
 def test_synthetic_cassettes_are_realistic() -> None:
     for wire in ("openai", "anthropic"):
         c = vizlib.load(synthetic_cassette(400, wire=wire, calls=3), name=f"{wire}.yaml")

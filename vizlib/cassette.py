@@ -179,6 +179,8 @@ def collect(x: Any) -> list[Cassette]:
     """Cassettes from a path (a file, or a directory searched recursively), or several."""
     if isinstance(x, Cassette):
         return [x]
+    if hasattr(x, "names") and hasattr(x, "cassette"):  # a Corpus: its cassettes, loaded in full
+        return [x.cassette(name) for name in x.names]
     if isinstance(x, str | os.PathLike):
         path = Path(x)
         if path.is_dir():
