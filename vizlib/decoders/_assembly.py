@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vizlib.records import Message, ToolCall, ToolCallRef
+from vizlib.records import Chunk, Message, ToolCall, ToolCallRef
 
 
 @dataclass(slots=True)
@@ -71,3 +71,24 @@ def response_message(
     if not (content or thought or calls):
         return None
     return Message(position, "assistant", content, "response", reasoning=thought, tool_calls=calls)
+
+
+class ResponseState:
+    """What a response has said so far: its chunks, text, reasoning, tool calls and origin.
+
+    Each wire format's decoder extends it with what that format adds.
+    """
+
+    def __init__(self, first_position: int) -> None:
+        self.first_position = first_position
+        self.chunks: list[Chunk] = []
+        self.tools = ToolCallAssembler()
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+        self.model: str | None = None
+        self.response_id: str | None = None
+        self.error: str | None = None
+
+    def message(self) -> Message | None:
+        """The assistant message the response assembled."""
+        return response_message(self.first_position, self.text, self.reasoning, self.tools)

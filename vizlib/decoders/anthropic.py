@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler, response_message
+from vizlib.decoders._assembly import ResponseState
 from vizlib.decoders._bodies import BodyEvent, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -79,20 +79,13 @@ def decode_events(
     )
 
 
-class MessageState:
+class MessageState(ResponseState):
     """What a Messages response has said so far, event by event."""
 
     def __init__(self, first_position: int) -> None:
-        self.first_position = first_position
-        self.chunks: list[Chunk] = []
-        self.tools = ToolCallAssembler()
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.model: str | None = None
-        self.response_id: str | None = None
+        super().__init__(first_position)
         self.stop_reason: str | None = None
         self.stopped = False
-        self.error: str | None = None
         self.raw_usage: dict[str, Any] = {}
         self._tool_of_block: dict[int, int] = {}
 
@@ -248,10 +241,6 @@ class MessageState:
     def usage(self) -> Usage:
         """Usage normalised: cache reads and writes added to input tokens."""
         return read_usage(self.raw_usage)
-
-    def message(self) -> Message | None:
-        """The assistant message the response assembled."""
-        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def read_usage(usage: dict[str, Any]) -> Usage:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vizlib.decoders import anthropic
-from vizlib.decoders._assembly import ToolCallAssembler, response_message
+from vizlib.decoders._assembly import ResponseState
 from vizlib.decoders._bodies import BodyEvent, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -114,17 +114,12 @@ def _with_model(decoded: Decoded, model: str) -> Decoded:
     return replace(decoded, model=decoded.model or model, request_model=model)
 
 
-class _ConverseState:
+class _ConverseState(ResponseState):
     def __init__(self, first_position: int) -> None:
-        self.first_position = first_position
-        self.chunks: list[Chunk] = []
-        self.tools = ToolCallAssembler()
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
+        super().__init__(first_position)
         self.stop_reason: str | None = None
         self.usage = Usage()
         self.stopped = False
-        self.error: str | None = None
         self._tool_of_block: dict[int, int] = {}
 
     def _tool(self, block: int) -> int:
@@ -227,10 +222,6 @@ class _ConverseState:
             raw,
             text=text or reasoning,
         )
-
-    def message(self) -> Message | None:
-        """The assistant message the response assembled."""
-        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def _content(content: object) -> tuple[str, str, list[ToolCallRef]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler, response_message
+from vizlib.decoders._assembly import ResponseState
 from vizlib.decoders._bodies import BodyEvent, BodyEvents, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -78,18 +78,11 @@ def decode(exchange: Exchange) -> Decoded:
     )
 
 
-class _State:
+class _State(ResponseState):
     def __init__(self, first_position: int) -> None:
-        self.first_position = first_position
-        self.chunks: list[Chunk] = []
-        self.tools = ToolCallAssembler()
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.model: str | None = None
-        self.response_id: str | None = None
+        super().__init__(first_position)
         self.finish_reason: str | None = None
         self.usage = Usage()
-        self.error: str | None = None
 
     def read(self, seq: int, event: BodyEvent) -> Chunk:
         raw, line, value = event.data, event.line, event.value
@@ -144,10 +137,6 @@ class _State:
         if "usageMetadata" in value:
             return Chunk(seq, name, "usage", raw, line=line)
         return Chunk(seq, name, "control", raw, line=line)
-
-    def message(self) -> Message | None:
-        """The assistant message the response assembled."""
-        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def read_usage(usage: dict[str, Any]) -> Usage:

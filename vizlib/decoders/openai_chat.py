@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler, response_message
+from vizlib.decoders._assembly import ResponseState
 from vizlib.decoders._bodies import response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -66,22 +66,15 @@ def decode_body(
     )
 
 
-class _State:
+class _State(ResponseState):
     """What a response has said so far, event by event."""
 
     def __init__(self, first_position: int) -> None:
-        self.first_position = first_position
-        self.chunks: list[Chunk] = []
-        self.tools = ToolCallAssembler()
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.model: str | None = None
+        super().__init__(first_position)
         self.provider: str | None = None
-        self.response_id: str | None = None
         self.finish_reason: str | None = None
         self.usage = Usage()
         self.finished = False
-        self.error: str | None = None
 
     def read_event(
         self, seq: int, raw: str, name: str | None, line: int | None, value: Any
@@ -156,10 +149,6 @@ class _State:
                     "args_delta": args_text,
                 }
         return first
-
-    def message(self) -> Message | None:
-        """The assistant message the response assembled."""
-        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def _reasoning(delta: dict[str, Any]) -> str:

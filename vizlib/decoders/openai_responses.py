@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vizlib.decoders._assembly import ToolCallAssembler, response_message
+from vizlib.decoders._assembly import ResponseState
 from vizlib.decoders._bodies import BodyEvent, JsonError, response_events
 from vizlib.decoders.base import (
     Decoder,
@@ -74,19 +74,12 @@ def decode(exchange: Exchange) -> Decoded:
     )
 
 
-class _State:
+class _State(ResponseState):
     def __init__(self, first_position: int) -> None:
-        self.first_position = first_position
-        self.chunks: list[Chunk] = []
-        self.tools = ToolCallAssembler()
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-        self.model: str | None = None
-        self.response_id: str | None = None
+        super().__init__(first_position)
         self.status: str | None = None
         self.usage = Usage()
         self.done = False
-        self.error: str | None = None
         self._tool_of_output: dict[int, int] = {}
         self._tool_of_item: dict[str, int] = {}
 
@@ -254,10 +247,6 @@ class _State:
         if not text and self.reasoning:
             return Chunk(seq, event, "reasoning", raw, text="".join(self.reasoning), line=line)
         return Chunk(seq, event, "text", raw, text=text, line=line)
-
-    def message(self) -> Message | None:
-        """The assistant message the response assembled."""
-        return response_message(self.first_position, self.text, self.reasoning, self.tools)
 
 
 def _builtin_name(item: dict[str, Any]) -> str:
