@@ -7,7 +7,6 @@ errors.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +21,7 @@ from vizlib.cassette import Cassette, cassette_files, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
 from vizlib.sample import SAMPLE_NAME, sample_cassette
+from vizlib.views.format import cost, count, seconds
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 Failure = tuple[str, str]
@@ -30,24 +30,6 @@ Failure = tuple[str, str]
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     return Console(stderr=stderr, width=None if stream.isatty() else 160, highlight=False)
-
-
-def _fmt_int(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def _fmt_cost(value: object, source: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{'~' if source == 'estimated' else ''}${value:.6f}"
-
-
-def _fmt_seconds(value: object) -> str:
-    return (
-        "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}s"
-    )
 
 
 def summary_table(cassette: Cassette) -> Table:
@@ -79,20 +61,20 @@ def summary_table(cassette: Cassette) -> Table:
             "" if pd.isna(row["model"]) else str(row["model"]),
             "yes" if row["stream"] else "no",
             str(row["status"]),
-            _fmt_seconds(row["duration_s"]),
+            seconds(row["duration_s"]),
             str(row["n_chunks"]),
             row["tools"] if isinstance(row["tools"], str) else "",
-            _fmt_int(row["input_tokens"]),
-            _fmt_int(row["cached_tokens"]),
-            _fmt_int(row["output_tokens"]),
-            _fmt_cost(row["cost_usd"], row["cost_source"]),
+            count(row["input_tokens"]),
+            count(row["cached_tokens"]),
+            count(row["output_tokens"]),
+            cost(row["cost_usd"], row["cost_source"]),
         )
     usage = cassette.usage
     estimated = (usage.cost_source == "estimated").any()
     table.caption = (
-        f"total: {_fmt_int(usage.input_tokens.sum())} input / "
-        f"{_fmt_int(usage.output_tokens.sum())} output tokens, cost "
-        f"{_fmt_cost(usage.cost_usd.sum(min_count=1), 'estimated' if estimated else 'reported')}"
+        f"total: {count(usage.input_tokens.sum())} input / "
+        f"{count(usage.output_tokens.sum())} output tokens, cost "
+        f"{cost(usage.cost_usd.sum(min_count=1), 'estimated' if estimated else 'reported')}"
         " (~ marks estimated costs)"
     )
     return table

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ import pandas as pd
 from vizlib.analysis.dashboard import DASHBOARD_COLUMNS, dashboard
 from vizlib.analysis.turns import RequestGrowth
 from vizlib.cassette import Cassette
+from vizlib.views.format import count, missing, share
 from vizlib.views.html import render
 
 TITLES = {
@@ -53,10 +53,10 @@ def frames_of(cassettes: Sequence[Cassette]) -> dict[str, pd.DataFrame]:
 
 
 def _cell(key: str, value: Any, *, estimated: bool = False) -> dict[str, Any]:
-    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
     if key not in NUMERIC:
-        return {"text": "" if missing else str(value), "sort": "" if missing else str(value)}
-    if missing:
+        text = "" if missing(value) else str(value)
+        return {"text": text, "sort": text}
+    if missing(value):
         return {"text": "", "sort": ""}
     if key == "cost_usd":
         text = f"{'~' if estimated else ''}${value:.6f}"
@@ -103,14 +103,6 @@ def cassettes_dashboard(cassettes: Sequence[Cassette]) -> pd.DataFrame:
     )
 
 
-def _count(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:,.0f}"
-
-
-def _share(value: float) -> str:
-    return "" if math.isnan(value) else f"{value:.0%}"
-
-
 def turns_html(growth: Sequence[RequestGrowth]) -> str:
     """Each request against the one before, beside its cached tokens."""
-    return render("turns.html.j2", growth=growth, count=_count, share=_share)
+    return render("turns.html.j2", growth=growth, count=count, share=share)

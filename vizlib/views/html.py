@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -16,6 +15,7 @@ from vizlib.analysis.raw import RawExchange
 from vizlib.analysis.transcript import Turn
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import interaction_summary
+from vizlib.views.format import cost, count, seconds
 
 FOLD_AT = 600
 
@@ -45,28 +45,6 @@ def style() -> str:
     )
 
 
-def _count(value: object) -> str:
-    return (
-        ""
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-        else (
-            f"{int(value):,}"  # type: ignore[call-overload]
-        )
-    )
-
-
-def _cost(value: object, source: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{'~' if source == 'estimated' else ''}${value:.6f}"
-
-
-def _seconds(value: object) -> str:
-    return (
-        "" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}s"
-    )
-
-
 def overview_rows(cassette: Cassette) -> list[dict[str, Any]]:
     """The overview table's rows, formatted for reading."""
     table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
@@ -81,13 +59,13 @@ def overview_rows(cassette: Cassette) -> list[dict[str, Any]]:
                 "model": "" if pd.isna(row["model"]) else row["model"],
                 "stream": bool(row["stream"]),
                 "status": row["status"],
-                "duration": _seconds(row["duration_s"]),
+                "duration": seconds(row["duration_s"]),
                 "n_chunks": row["n_chunks"],
                 "tools": row["tools"] if isinstance(row["tools"], str) else "",
-                "input": _count(row["input_tokens"]),
-                "cached": _count(row["cached_tokens"]),
-                "output": _count(row["output_tokens"]),
-                "cost": _cost(row["cost_usd"], row["cost_source"]),
+                "input": count(row["input_tokens"]),
+                "cached": count(row["cached_tokens"]),
+                "output": count(row["output_tokens"]),
+                "cost": cost(row["cost_usd"], row["cost_source"]),
                 "problems": found.get(index, []),
             }
         )
