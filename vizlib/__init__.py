@@ -48,11 +48,6 @@ def diff(old: Any, new: Any) -> Any:
     from vizlib.views.diffview import DiffView  # noqa: PLC0415
 
     before, after = named_cassettes(old), named_cassettes(new)
-    if (
-        len(before) == 1 and len(after) == 1
-    ):  # two single recordings: compare them whatever their names
-        only = next(iter(after))
-        before = {only: next(iter(before.values()))}
     return DiffView(diff_many(before, after), _label(old), _label(new))
 
 

@@ -170,6 +170,12 @@ def cassette_files(directory: Path) -> list[Path]:
     return [Path(p) for p in sorted(found)]
 
 
+def folder_files(directory: str | os.PathLike[str]) -> list[tuple[Path, str]]:
+    """Cassette files under a folder, each named by its path relative to the folder."""
+    prefix = len(os.path.join(os.fspath(directory), ""))
+    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in cassette_files(Path(directory))]
+
+
 def named_cassettes(x: Any) -> dict[str, Cassette]:
     """Cassettes by name: a folder's by relative path, a file's by its name."""
     return {c.name: c for c in collect(x)}
@@ -184,7 +190,7 @@ def collect(x: Any) -> list[Cassette]:
     if isinstance(x, str | os.PathLike):
         path = Path(x)
         if path.is_dir():
-            return [load(p, name=p.relative_to(path).as_posix()) for p in cassette_files(path)]
+            return [load(p, name=name) for p, name in folder_files(path)]
         return [load(path)]
     if isinstance(x, Iterable):
         return [c for item in x for c in collect(item)]

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from vizlib.cassette import Cassette, cassette_files, load, load_sample
+from vizlib.cassette import Cassette, folder_files, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
 from vizlib.sample import SAMPLE_NAME, sample_cassette
@@ -89,7 +89,7 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
     failures: list[Failure] = []
     for path in inputs:
         if path.is_dir():
-            found = [(p, p.relative_to(path).as_posix()) for p in cassette_files(path)]
+            found = folder_files(path)
             if not found:
                 failures.append(
                     (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
@@ -258,11 +258,8 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
         for side in inputs:
             cassettes, problems = _read([Path(side)])
             failures += problems
-            prefix = len(str(Path(side))) + 1 if Path(side).is_dir() else 0
-            sides.append({(c.name if prefix else Path(side).name): c for c in cassettes})
+            sides.append({c.name: c for c in cassettes})
         before, after = sides
-        if len(before) == 1 and len(after) == 1 and not Path(inputs[0]).is_dir():
-            before = {next(iter(after)): next(iter(before.values()))}
         labels = (inputs[0], inputs[1])
     diffs = diff_many(before, after)
     console = _console()

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vizlib.cache import KEY, FrameCache
-from vizlib.cassette import Cassette, cassette_files, load
+from vizlib.cassette import Cassette, folder_files, load
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row
@@ -119,8 +119,7 @@ def discover(source: Any) -> list[tuple[Path, str]]:
         text = os.fspath(source)
         path = Path(text)
         if path.is_dir():
-            prefix = len(os.path.join(text, ""))
-            return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in cassette_files(path)]
+            return folder_files(path)
         if glob.has_magic(text):
             return _named(
                 sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())

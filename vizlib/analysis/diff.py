@@ -333,7 +333,12 @@ def _count(cassette: Cassette) -> str:
 
 
 def diff_many(old: dict[str, Cassette], new: dict[str, Cassette]) -> list[CassetteDiff]:
-    """Compare cassettes paired by name (relative path); unpaired ones are added or removed."""
+    """Compare cassettes paired by name (relative path); unpaired ones are added or removed.
+
+    Two single recordings are compared whatever their names.
+    """
+    if len(old) == 1 and len(new) == 1:
+        old = {next(iter(new)): next(iter(old.values()))}
     out = []
     for name in sorted(old.keys() | new.keys()):
         if name not in new:
