@@ -149,7 +149,10 @@ def _with_empty_cache(run: Callable[[], int]) -> int:
         try:
             return run()
         finally:
-            os.environ["VIZLIB_CACHE_DIR"] = previous or ""
+            if previous is None:
+                del os.environ["VIZLIB_CACHE_DIR"]
+            else:
+                os.environ["VIZLIB_CACHE_DIR"] = previous
 
 
 def _child(args: argparse.Namespace) -> None:

@@ -32,7 +32,8 @@ Body = str | bytes
 Headers = dict[str, list[str]]
 
 
-def _header(headers: Headers, name: str) -> str | None:
+def header_value(headers: Headers, name: str) -> str | None:
+    """First value of a header, matched case-insensitively."""
     wanted = name.lower()
     for key, values in headers.items():
         if key.lower() == wanted and values:
@@ -51,7 +52,7 @@ class HttpRequest:
 
     def header(self, name: str) -> str | None:
         """First value of a header, matched case-insensitively."""
-        return _header(self.headers, name)
+        return header_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class HttpResponse:
 
     def header(self, name: str) -> str | None:
         """First value of a header, matched case-insensitively."""
-        return _header(self.headers, name)
+        return header_value(self.headers, name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Any
 import brotli
 import orjson
 
-from vizlib.records import Body, Headers
+from vizlib.records import Body, Headers, header_value
 
 
 def normalise_headers(raw: object) -> Headers:
@@ -32,13 +32,6 @@ def normalise_headers(raw: object) -> Headers:
     return out
 
 
-def _content_encoding(headers: Headers) -> str:
-    for key, values in headers.items():
-        if key.lower() == "content-encoding" and values:
-            return values[0].lower()
-    return ""
-
-
 def decode_body(body: object, headers: Headers) -> Body:
     """The body as text where it decodes as UTF-8, else as bytes; gzip, deflate, br undone."""
     if body is None:
@@ -49,7 +42,7 @@ def decode_body(body: object, headers: Headers) -> Body:
         return orjson.dumps(body, default=repr, option=orjson.OPT_NON_STR_KEYS).decode()
     if not isinstance(body, bytes | bytearray):
         return str(body)
-    data = decompress(bytes(body), _content_encoding(headers))
+    data = decompress(bytes(body), (header_value(headers, "Content-Encoding") or "").lower())
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ import orjson
 
 from vizlib.readers._bodies import b64decode, decode_body, normalise_headers
 from vizlib.readers._common import field, mapping, status_code
-from vizlib.records import Body, Exchange, Headers, HttpRequest, HttpResponse
+from vizlib.records import Body, Exchange, Headers, HttpRequest, HttpResponse, header_value
 
 
 def is_har(data: Any) -> bool:
@@ -53,7 +53,7 @@ def _content(content: dict[str, Any], headers: Headers) -> Body:
 
 
 def _is_gzipped(headers: Headers) -> bool:
-    return any(k.lower() == "content-encoding" and "gzip" in v[0] for k, v in headers.items() if v)
+    return "gzip" in (header_value(headers, "Content-Encoding") or "")
 
 
 def _exchange(index: int, entry: dict[str, Any]) -> Exchange:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from vizlib.errors import CassetteError
 from vizlib.readers._bodies import decode_body
 from vizlib.readers._common import status_code
-from vizlib.records import Exchange, Headers, HttpRequest, HttpResponse
+from vizlib.records import Exchange, Headers, HttpRequest, HttpResponse, header_value
 
 MAGIC = b"httprr trace v1\n"
 
@@ -83,7 +83,7 @@ def _exchange(index: int, request: bytes, response: bytes) -> Exchange:
     status_line, resp_headers, resp_body = _split_message(response)
     method, _, rest = request_line.partition(" ")
     url = rest.rsplit(" ", 1)[0]
-    if any(k.lower() == "transfer-encoding" and "chunked" in v[0] for k, v in resp_headers.items()):
+    if "chunked" in (header_value(resp_headers, "Transfer-Encoding") or ""):
         resp_body = _dechunk(resp_body)
     return Exchange(
         index=index,
