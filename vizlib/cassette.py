@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from vizlib.conversation import ToolResult, roundtrips, tool_results
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.frames import build_frame
@@ -57,6 +58,16 @@ class Cassette:
         )
         title = html.escape(f"{self.name} · {self.container} · {len(self.records)} interactions")
         return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
+
+    @cached_property
+    def roundtrips(self) -> list[list[bool | None]]:
+        """Per interaction, per tool call: whether the next request sent it back unchanged."""
+        return roundtrips(self.records)
+
+    @cached_property
+    def tool_results(self) -> list[list[ToolResult | None]]:
+        """Per interaction, per tool call: the result a later request sent for it."""
+        return tool_results(self.records)
 
     @cached_property
     def interactions(self) -> pd.DataFrame:

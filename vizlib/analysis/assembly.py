@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from vizlib.cassette import Cassette
-from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.conversation import parse_arguments
 from vizlib.redact import redact_text
 from vizlib.schema import SchemaCheck, check_schema
 
@@ -66,10 +66,9 @@ def assemble(cassette: Cassette, interaction: int, *, redact: bool = False) -> l
     Checks always run on the recorded arguments; `redact=True` masks secrets
     in the text the calls carry for display.
     """
-    records = cassette.records
-    item = records[interaction]
-    trips = roundtrips(records)[interaction]
-    results = tool_results(records)[interaction]
+    item = cassette.records[interaction]
+    trips = cassette.roundtrips[interaction]
+    results = cassette.tool_results[interaction]
     declared = item.decoded.tools
     out = []
     for call, trip, result in zip(item.decoded.tool_calls, trips, results, strict=True):
