@@ -45,9 +45,6 @@ class ToolCallAssembler:
         call = self._calls.setdefault(index, _Partial())
         call.parts = [arguments]
 
-    def __bool__(self) -> bool:
-        return bool(self._calls)
-
     def calls(self) -> tuple[ToolCall, ...]:
         """The assembled calls, ordered by tool index."""
         return tuple(
