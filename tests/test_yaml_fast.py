@@ -1,0 +1,267 @@
+"""The fast YAML parser gives exactly PyYAML's document, or steps aside for PyYAML.
+
+PyYAML's C loader is the reference: wherever `fast_load` returns a document,
+it must equal PyYAML's, value for value and type for type.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import vizlib
+from tests.shared import SHARED, need, shared_params
+from vizlib.readers import _fastyaml
+from vizlib.readers._document import CassetteLoader, parse_document
+from vizlib.readers._fastyaml import REFUSED, fast_load
+
+INCOMING = SHARED.parent / "incoming"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+pytestmark = pytest.mark.skipif(not _fastyaml.available(), reason="py-yaml12 is not installed")
+
+
+def reference(content: str | bytes) -> Any:
+    return yaml.load(content, Loader=CassetteLoader)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types all the way down (NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(
+            same(k, j) and same(a[k], b[j]) for k, j in zip(a, b, strict=True)
+        )
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "path",
+    [
+        *shared_params("**/*.yaml"),
+        *shared_params("**/*.yml"),
+        *[pytest.param(p, id=f"incoming/{p.relative_to(INCOMING)}") for p in yaml_files(INCOMING)],
+    ],
+)
+def test_every_shared_cassette_parses_to_pyyamls_document(path: Path | None) -> None:
+    content = need(path).read_bytes()
+    fast = fast_load(content)
+    if fast is not REFUSED:
+        assert same(fast, reference(content))
+
+
+@pytest.mark.shared
+def test_most_shared_cassettes_take_the_fast_path() -> None:
+    files = yaml_files(need(SHARED if SHARED.is_dir() else None)) + yaml_files(INCOMING)
+    refused = [p.name for p in files if fast_load(p.read_bytes()) is REFUSED]
+    # what is refused: "14,094,034" in a quoted body looks like a YAML 1.1 number, and two
+    # bodies quote dates ("- 2026-05-12", "Published: 2006-07-25") as YAML would write them
+    assert len(files) == 200
+    assert len(refused) == 3, refused
+
+
+def test_binary_bodies_are_decoded_as_pyyaml_decodes_them() -> None:
+    raw = bytes(range(256)) * 3
+    wrapped = base64.encodebytes(raw).decode().replace("\n", "\n        ")
+    for tag in ("!!binary", "!binary"):
+        text = f"interactions:\n- response:\n    body:\n      string: {tag} |\n        {wrapped}\n"
+        fast = fast_load(text)
+        assert fast is not REFUSED
+        assert fast["interactions"][0]["response"]["body"]["string"] == raw
+        assert same(fast, reference(text))
+
+
+@pytest.mark.parametrize(
+    "scalar",
+    [
+        # YAML 1.1 only: booleans, octal, binary, sexagesimal, underscores, timestamps, merge
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "017",
+        "0b101",
+        "-0x1F",
+        "0x1F",
+        "1_000",
+        "1:20",
+        "1:20.5",
+        "2024-01-02",
+        "2024-01-02T10:00:00Z",
+        "2001-12-14 21:59:43.10 -5",
+        "<<",
+        "=",
+        # YAML 1.2 only: octal, exponents without a dot or sign, signed dots
+        "0o17",
+        "09",
+        "1e3",
+        "1E3",
+        "1.5e3",
+        "+.5",
+        "-.5",
+        "1e400",
+        ".5e-3",
+        # integers past 2^63, which the fast parser makes floats
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551616",
+        "-99999999999999999999",
+        # read alike by both
+        "0",
+        "-0",
+        "+12",
+        "200",
+        "1.5",
+        "-2.25",
+        "1.",
+        "1.0e+400",
+        ".inf",
+        "-.Inf",
+        ".nan",
+        "~",
+        "null",
+        "Null",
+        "true",
+        "False",
+        "y",
+        "n",
+        "tRUE",
+        "1,000",
+        "12 monkeys",
+        "721.622792ms",
+        "1m2.5s",
+        "0.0.1",
+        "v1.2",
+        "-",
+        "--",
+        ".",
+        "..",
+    ],
+)
+@pytest.mark.parametrize(
+    "template",
+    [
+        "a: {}\n", "- {}\n", "{}: a\n", "a: [{}]\n", "a: [b, {}]\n", "a: {{b: {}}}\n",
+        "a:\n  - b\n  - {}\n", "a: '{}'\n", 'a: "{}"\n', "a: |\n  {}\n", "a: b {}\n",
+        '{{"a": {}}}\n', '{{"a":{}}}\n', "? {}\n: a\n",
+    ],
+)  # fmt: skip
+def test_scalars_read_alike_or_go_to_pyyaml(scalar: str, template: str) -> None:
+    text = template.format(scalar)
+    try:
+        expected = reference(text)
+    except yaml.YAMLError:
+        assert fast_load(text) is REFUSED
+        return
+    fast = fast_load(text)
+    assert fast is REFUSED or same(fast, expected), (text, fast, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1]\nb: *x\n",  # anchors: aliases are expanded by PyYAML under its limits
+        "a: !ruby/object:Foo {b: 1}\n",
+        "a: !!int '12'\n",
+        "a: !!python/tuple [1, 2]\n",
+        "a: 1\n---\nb: 2\n",
+        "%YAML 1.1\n---\na: yes\n",
+        "a: \x01\n",
+        "a: b\u2028c\n",
+        "a: b\x85c\n",
+        "\ufeffa: 1\n",
+        "[1, 2]: a\n",
+        "x:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(300)) + " " * 301 + "v: 1\n",
+        "x: " + "- " * 5000 + "1\n",
+        "x: " + "[" * 5000 + "]" * 5000 + "\n",
+    ],
+)
+def test_what_the_fast_parser_cannot_match_goes_to_pyyaml(text: str) -> None:
+    assert fast_load(text) is REFUSED
+    assert fast_load(text.encode("utf-8", "surrogatepass")) is REFUSED
+
+
+def test_a_document_start_and_end_are_read() -> None:
+    text = "---\ninteractions: []\nversion: 1\n...\n"
+    assert fast_load(text) == {"interactions": [], "version": 1}
+    assert fast_load(text + "---\nb: 2\n") is REFUSED
+
+
+def test_broken_yaml_is_reported_by_pyyaml() -> None:
+    with pytest.raises(vizlib.CassetteError, match=r"^broken\.yaml: not valid YAML or JSON: "):
+        parse_document("interactions:\n- request: [1, 2\n", name="broken.yaml")
+
+
+_TRICKY = st.sampled_from(
+    [
+        "yes", "no", "on", "017", "0o17", "1e3", "1_000", "1:20", "2024-01-02", "<<", "=",
+        "18446744073709551616", "- **bold**", ": x", "#", "'", '"', "&a", "*a", "!tag", "? x",
+        "\t", "\n", "\r\n", " ", "\\", "{", "]", ",", "é", "\U0001f600", "data: {}",
+    ]
+)  # fmt: skip
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    st.binary(max_size=40),
+    st.text(max_size=30),
+    st.lists(_TRICKY, max_size=4).map("".join),
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), _TRICKY, st.integers()), inner, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    document=_DOCUMENTS,
+    flow=st.sampled_from([None, True, False]),
+    width=st.sampled_from([20, 80, 10_000]),
+)
+def test_documents_written_by_pyyaml_read_alike(
+    document: Any, flow: bool | None, width: int
+) -> None:
+    text = yaml.safe_dump(
+        {"interactions": document}, default_flow_style=flow, width=width, allow_unicode=True
+    )
+    fast = fast_load(text.encode())
+    assert fast is REFUSED or same(fast, reference(text)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(
+        st.one_of(_TRICKY, st.sampled_from(["a", "b", "1", "- ", ": ", "  "])), max_size=12
+    )
+)
+def test_hand_written_yaml_reads_alike_or_goes_to_pyyaml(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    try:
+        expected = reference(text)
+    except (yaml.YAMLError, ValueError):
+        return  # PyYAML refuses it: parse_document reports PyYAML's error either way
+    fast = fast_load(text)
+    assert fast is REFUSED or same(fast, expected), (text, fast, expected)
