@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vizlib.cassette import Cassette, collect, load, load_sample, named_cassettes
-from vizlib.corpus import Corpus, load_many
 from vizlib.errors import CassetteError
 from vizlib.pricing import PriceTable
+
+if TYPE_CHECKING:
+    from vizlib.corpus import Corpus, load_many
 
 __all__ = [
     "Cassette",
@@ -25,6 +27,15 @@ __all__ = [
     "show",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """`Corpus` and `load_many` import pyarrow's Parquet and compute modules on first use."""
+    if name in ("Corpus", "load_many"):
+        from vizlib import corpus  # noqa: PLC0415
+
+        return getattr(corpus, name)
+    raise AttributeError(f"module 'vizlib' has no attribute {name!r}")
 
 
 def report(x: Any, path: str | os.PathLike[str], *, redact: bool = True) -> Path:

@@ -7,21 +7,27 @@ import os
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from vizlib.conversation import ToolResult, roundtrips, tool_results
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
-from vizlib.frames import build_frame
-from vizlib.frames.summary import interaction_summary
 from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
 from vizlib.sample import SAMPLE_NAME, sample_cassette
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 Source = str | bytes | os.PathLike[str]
+
+
+def build_frame(frame: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
+    """`vizlib.frames.build_frame`, importing pandas on the first frame built, not with vizlib."""
+    from vizlib.frames import build_frame as build  # noqa: PLC0415
+
+    return build(frame, *args, **kwargs)
 
 
 class Cassette:
@@ -52,6 +58,8 @@ class Cassette:
 
     def _repr_html_(self) -> str:
         """A compact summary table for notebooks (pandas escapes every cell)."""
+        from vizlib.frames.summary import interaction_summary  # noqa: PLC0415 - pandas on demand
+
         table = interaction_summary(self.interactions, self.usage, self.tool_calls)
         shown = table.drop(columns=["cassette"]).rename(
             columns={"n_chunks": "chunks", "n_tool_calls": "tool calls"}

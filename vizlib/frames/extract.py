@@ -11,7 +11,6 @@ from vizlib.conversation import parse_arguments, roundtrips, tool_results
 from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 from vizlib.redact import redact_url
-from vizlib.schema import check_schema
 
 Row = tuple[Any, ...]
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
@@ -141,7 +140,11 @@ def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[R
 def _schema_valid(args: Any, valid: bool, schema: dict[str, Any] | None) -> bool | None:
     if not schema:
         return None
-    return check_schema(args, schema).valid if valid else False
+    if not valid:
+        return False
+    from vizlib.schema import check_schema  # noqa: PLC0415 - jsonschema loads on first use
+
+    return check_schema(args, schema).valid
 
 
 def usage_rows(
