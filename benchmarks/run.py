@@ -4,7 +4,7 @@ Every variant runs in its own process on the same files, one after the other,
 so times and peak memory (max RSS) compare. Each process imports its libraries
 and warms up on the built-in sample before the clock starts, so one-time set-up
 (imports, Parquet's reader) is not counted. Ratios are printed against the
-floor: parsing every file with PyYAML's C loader plus `json.loads` of every
+floor: parsing every file with PyYAML's C loader plus `orjson.loads` of every
 stream event, and nothing else.
 
     python benchmarks/run.py                      # the shared corpus
@@ -51,7 +51,8 @@ def _bodies(document: object) -> list[str]:
 
 
 def floor(files: list[Path], loader: str) -> int:
-    """Parse each file (C or pure-Python YAML), then json.loads every stream event and JSON body."""
+    """Parse each file (C or pure-Python YAML), then orjson.loads every stream event and body."""
+    import orjson
     import yaml
 
     from vizlib.readers._document import CassetteLoader
@@ -72,13 +73,13 @@ def floor(files: list[Path], loader: str) -> int:
                 for line in body.split("\n"):
                     if line.startswith("data:") and line[5:].strip() not in ("", "[DONE]"):
                         try:
-                            json.loads(line[5:])
+                            orjson.loads(line[5:])
                             events += 1
                         except ValueError:
                             pass
             elif stripped.startswith(("{", "[")):
                 try:
-                    json.loads(body)
+                    orjson.loads(body)
                     events += 1
                 except ValueError:
                     pass
@@ -155,6 +156,12 @@ def _with_empty_cache(run: Callable[[], int]) -> int:
                 os.environ["VIZLIB_CACHE_DIR"] = previous
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the worker processes it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def _child(args: argparse.Namespace) -> None:
     import pyarrow.parquet  # noqa: F401 - imports are not what is measured
     import yaml  # noqa: F401
@@ -175,17 +182,19 @@ def _child(args: argparse.Namespace) -> None:
         "cold-parallel": lambda: vizlib_parallel(source, cache=False),
         "huge": lambda: huge(files[0], Path(args.out)),
     }
-    times = []
+    times, cpu = [], []
     for _ in range(1 if args.variant == "huge" else args.repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), _cpu()
         result = runs[args.variant]()
         times.append(time.perf_counter() - started)
+        cpu.append(_cpu() - started_cpu)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
             {
                 "seconds": statistics.median(times),
                 "best": min(times),
+                "cpu": statistics.median(cpu),
                 "peak_mb": peak,
                 "result": result,
             }
@@ -268,25 +277,58 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
         variants = ["floor", "naive", "cold", "cold-filling", "cold-parallel", "warm"]
     files_json = work / "files.json"
     files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
-    print(f"{label}; median of {args.repeat} runs per variant")
-    results: dict[str, dict[str, object]] = {}
+    print(f"{label}; median of {args.repeat} runs per variant, CPU and wall time")
+    results: dict[str, dict[str, float]] = {}
     for variant in variants:
         if variant == "warm":
             _run("warm", files_json, work / "cache", repeat=1)  # fill the cache: that run is cold
         result = results[variant] = _run(variant, files_json, work / "cache", repeat=args.repeat)
         what = "events" if variant in ("floor", "naive") else "chunk rows"
         print(
-            f"  {variant:14s} median {result['seconds']:7.3f} s  best {result['best']:7.3f} s"
-            f"  peak {result['peak_mb']:6.0f} MB  ({result['result']:,} {what})"
+            f"  {variant:14s} cpu {result['cpu']:7.3f} s  wall {result['seconds']:7.3f} s"
+            f"  (best {result['best']:.3f})  peak {result['peak_mb']:6.0f} MB"
+            f"  ({int(result['result']):,} {what})"
         )
-    base = float(results["floor"]["seconds"])  # type: ignore[arg-type]
-    print("ratios:")
+    base = results["floor"]
+    print("side by side with the floor (CPU; wall in brackets):")
     for variant in variants[1:]:
-        print(f"  {variant} / floor = {float(results[variant]['seconds']) / base:.2f}")  # type: ignore[arg-type]
-    warm = float(results["warm"]["seconds"])  # type: ignore[arg-type]
-    for variant in ("cold", "cold-filling"):
+        print(
+            f"  {variant:14s} / floor = {results[variant]['cpu'] / base['cpu']:5.2f}"
+            f"  ({results[variant]['seconds'] / base['seconds']:.2f})"
+        )
+    warm = results["warm"]
+    for variant in ("cold", "cold-filling", "cold-parallel"):
         if variant in results:
-            print(f"  {variant} / warm = {float(results[variant]['seconds']) / warm:.1f}")  # type: ignore[arg-type]
+            print(
+                f"  {variant:14s} / warm  = {results[variant]['cpu'] / warm['cpu']:5.1f}"
+                f"  ({results[variant]['seconds'] / warm['seconds']:.1f})"
+            )
+    _import_times(args.repeat)
+
+
+def _import_seconds(module: str) -> float:
+    """Cumulative seconds of importing `module` in a fresh interpreter, by `-X importtime`."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in reversed(done.stderr.splitlines()):
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) == 3 and parts[2] == module:
+            return int(parts[1]) / 1e6
+    raise RuntimeError(f"no import time for {module}")
+
+
+def _import_times(repeat: int) -> None:
+    """`import vizlib` beside the libraries it no longer imports up front."""
+    print(f"import time (-X importtime, cumulative, median of {repeat}):")
+    base = statistics.median(_import_seconds("vizlib") for _ in range(repeat))
+    print(f"  {'vizlib':14s} {base:7.3f} s")
+    for module in ("pandas", "plotly.graph_objects", "jsonschema"):
+        seconds = statistics.median(_import_seconds(module) for _ in range(repeat))
+        print(f"  {module:14s} {seconds:7.3f} s  ({seconds / base:.1f}x vizlib)")
 
 
 if __name__ == "__main__":

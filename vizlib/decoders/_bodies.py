@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vizlib.decoders.base import body_text, parse_json
-from vizlib.decoders.sse import looks_like_sse, parse_sse
+import orjson
+
+from vizlib.decoders.base import body_text
+from vizlib.decoders.sse import looks_like_sse, sse_events
 from vizlib.records import HttpResponse
 
 
@@ -35,19 +37,21 @@ class BodyEvents:
 
 
 def _value(data: str) -> Any:
-    if data.strip() == "[DONE]":
+    if data[:1] != "{" and data.strip() == "[DONE]":
         return None
-    value, reason = parse_json(data)
-    return JsonError(reason) if reason else value
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        return JsonError(f"invalid JSON: {exc}")
 
 
 def response_events(response: HttpResponse) -> BodyEvents:
     """Split a response body into events, parsing each one's JSON exactly once."""
     text = body_text(response.body)
     if looks_like_sse(text, response.header("Content-Type")):
-        stream = parse_sse(text)
-        events = tuple(BodyEvent(e.event, e.data, e.line, _value(e.data)) for e in stream.events)
-        return BodyEvents(events, True, stream.n_comments, stream.terminated)
+        found, n_comments, terminated = sse_events(text)
+        events = tuple(BodyEvent(name, data, line, _value(data)) for name, data, line in found)
+        return BodyEvents(events, True, n_comments, terminated)
     if not text.strip():
         return BodyEvents((), streamed=False)
     return BodyEvents((BodyEvent(None, text, 1, _value(text)),), streamed=False)

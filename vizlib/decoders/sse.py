@@ -47,19 +47,61 @@ def parse_sse(body: str) -> SseStream:
     dispatched. A last block without its closing blank line is kept, and
     `terminated` says it was cut.
     """
-    events: list[SseEvent] = []
+    events, n_comments, terminated = sse_events(body)
+    return SseStream(tuple(SseEvent(*e) for e in events), n_comments, terminated)
+
+
+RawEvent = tuple[str | None, str, int]
+
+
+def sse_events(body: str) -> tuple[list[RawEvent], int, bool]:
+    """`parse_sse` as plain tuples `(event, data, line)`, with the comment count and `terminated`.
+
+    Blocks are what lies between blank lines, and every blank line ends the
+    block before it, so each block is read on its own: a block that is one
+    `data:` line (nearly all of them) without a look at each line.
+    """
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    events: list[RawEvent] = []
+    n_comments = 0
+    blocks = body.split("\n\n")
+    last = len(blocks) - 1
+    number = 1  # the line the block starts on
+    for at, block in enumerate(blocks):
+        if at < last and block.startswith("data:") and "\n" not in block:
+            events.append((None, block[6:] if block[5:6] == " " else block[5:], number))
+            number += 2
+            continue
+        lines = block.split("\n")
+        size = len(lines) + 1  # and the blank line after it
+        if at == last:
+            if lines[-1] == "":
+                lines.pop()  # the text's closing line break
+        else:
+            lines.append("")
+        event, comments = _read_block(lines, number)
+        n_comments += comments
+        if event is not None:
+            events.append(event)
+            if at == last:  # a last block with an event was never closed by a blank line
+                return events, n_comments, False
+        number += size
+    return events, n_comments, True
+
+
+def _read_block(lines: list[str], number: int) -> tuple[RawEvent | None, int]:
+    """The event of a block's lines (ending with a blank line where it was closed), if any."""
     n_comments = 0
     name: str | None = None
     data: list[str] = []
     start = 0
     open_block = False
-    lines = _lines(body)
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
+    event: RawEvent | None = None
+    for offset, line in enumerate(lines):
         if not line:
             if open_block:
-                events.append(SseEvent(name, "\n".join(data), start))
+                event = (name, "\n".join(data), start)
             name, data, open_block = None, [], False
             continue
         if line[0] == ":":
@@ -75,7 +117,7 @@ def parse_sse(body: str) -> SseStream:
         elif field not in ("id", "retry"):
             continue
         if not open_block:
-            open_block, start = True, number
+            open_block, start = True, number + offset
     if open_block:
-        events.append(SseEvent(name, "\n".join(data), start))
-    return SseStream(tuple(events), n_comments, terminated=not open_block)
+        event = (name, "\n".join(data), start)
+    return event, n_comments
