@@ -9,12 +9,14 @@ from typing import Any
 from vizlib.cassette import Cassette, collect, load, load_sample, named_cassettes
 from vizlib.corpus import Corpus, load_many
 from vizlib.errors import CassetteError
+from vizlib.limits import Limits
 from vizlib.pricing import PriceTable
 
 __all__ = [
     "Cassette",
     "CassetteError",
     "Corpus",
+    "Limits",
     "PriceTable",
     "__version__",
     "diff",

@@ -16,6 +16,8 @@ from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.frames import build_frame
 from vizlib.frames.summary import interaction_summary
+from vizlib.limits import Limits, read_bounded, using
+from vizlib.limits import current as current_limits
 from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
@@ -108,8 +110,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | s
     path = Path(source)
     label = name or path.name
     try:
-        with path.open("rb") as handle:
-            return label, handle.read(), path
+        return label, read_bounded(path), path
     except FileNotFoundError as exc:
         raise CassetteError("no such file", file=str(path)) from exc
     except IsADirectoryError as exc:
@@ -134,6 +135,7 @@ def decode_cassette(
             f"unexpected structure: {type(exc).__name__}: {exc}", file=name
         ) from exc
     interactions = []
+    limits = current_limits()
     for exchange in exchanges:
         try:
             decoded = decode_exchange(exchange)
@@ -143,21 +145,33 @@ def decode_cassette(
                 file=name,
                 interaction=exchange.index,
             ) from exc
+        if len(decoded.chunks) > limits.chunks:
+            raise limits.refusal(
+                "chunks", f"{len(decoded.chunks):,} stream events", file=name
+            ).located(interaction=exchange.index)
         interactions.append(Interaction(exchange, decoded))
     return Cassette(name, container, tuple(interactions), path, prices)
 
 
-def load(source: Source, *, name: str | None = None, prices: PriceTable | None = None) -> Cassette:
+def load(
+    source: Source,
+    *,
+    name: str | None = None,
+    prices: PriceTable | None = None,
+    limits: Limits | None = None,
+) -> Cassette:
     """Load a cassette from a path, or from the text or bytes of one.
 
     `prices` replaces the shipped price table used to estimate costs the
-    provider did not report (see `PriceTable.from_csv`).
+    provider did not report (see `PriceTable.from_csv`). `limits` replaces
+    the resource limits in force (see `vizlib.Limits`).
 
     Raises `CassetteError` naming the file (and interaction, and event) for
-    input that is not a readable cassette.
+    input that is not a readable cassette, or that passes a limit.
     """
-    label, content, path = read_source(source, name)
-    return decode_cassette(content, label, path, prices)
+    with using(limits):
+        label, content, path = read_source(source, name)
+        return decode_cassette(content, label, path, prices)
 
 
 def load_sample() -> Cassette:
