@@ -182,10 +182,15 @@ def load_sample() -> Cassette:
 CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
 
 
-def cassette_files(directory: Path) -> list[Path]:
-    """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped."""
+def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list[Path]:
+    """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped.
+
+    Folders that cannot be listed are added to `errors` where it is given.
+    """
     found: list[str] = []
-    for root, folders, names in os.walk(directory):
+    for root, folders, names in os.walk(
+        directory, onerror=errors.append if errors is not None else None
+    ):
         folders[:] = [f for f in folders if not f.startswith(".")]
         found += [
             os.path.join(root, n)
@@ -195,10 +200,16 @@ def cassette_files(directory: Path) -> list[Path]:
     return [Path(p) for p in sorted(found)]
 
 
-def folder_files(directory: str | os.PathLike[str]) -> list[tuple[Path, str]]:
-    """Cassette files under a folder, each named by its path relative to the folder."""
+def folder_files(
+    directory: str | os.PathLike[str], errors: list[OSError] | None = None
+) -> list[tuple[Path, str]]:
+    """Cassette files under a folder, each named by its path relative to the folder.
+
+    Folders that cannot be listed are added to `errors` where it is given.
+    """
     prefix = len(os.path.join(os.fspath(directory), ""))
-    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in cassette_files(Path(directory))]
+    files = cassette_files(Path(directory), errors)
+    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in files]
 
 
 def named_cassettes(x: Any) -> dict[str, Cassette]:
