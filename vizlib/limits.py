@@ -151,10 +151,16 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
     with target.open("rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the stat
             raise CassetteError("cannot read: not a regular file", file=str(target))
-        data = handle.read(limits.file_bytes + 1)
-    if len(data) > limits.file_bytes:
-        raise limits.refusal("file_bytes", "the file grew while read", file=str(target))
-    return data
+        pieces = [handle.read(info.st_size + 1)]  # one more byte tells a file that grew
+        size = len(pieces[0])
+        while size > info.st_size and (piece := handle.read(_MIB)):
+            size += len(piece)
+            if size > limits.file_bytes:
+                raise limits.refusal(
+                    "file_bytes", "the file grew past it while read", file=str(target)
+                )
+            pieces.append(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def _kind(mode: int) -> str:
