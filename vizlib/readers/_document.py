@@ -11,7 +11,7 @@ import orjson
 import yaml
 
 from vizlib.errors import CassetteError
-from vizlib.limits import current
+from vizlib.limits import Limits, current
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C speed where libyaml is built
 
@@ -87,13 +87,30 @@ def parse_document(content: str | bytes, *, name: str) -> Any:
 
 
 def check_structure(data: Any, *, name: str, aliases: bool = True) -> None:
-    """Refuse documents nested too deep or whose aliases reach too much text; an iterative walk.
+    """Refuse documents nested too deep or whose aliases reach too much text; iterative walks.
 
     With `aliases`, a value met a second time (YAML gives an alias the very
     object of its anchor) counts its text, at least `ALIAS_NODE_BYTES` per
     value, against `Limits.alias_bytes`. JSON has no aliases: only depth counts.
     """
     limits = current()
+    if aliases:
+        _check_aliases(data, limits, name)
+    else:
+        _check_depth(data, limits, name)
+
+
+def _check_depth(data: Any, limits: Limits, name: str) -> None:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.depth:
+            raise limits.refusal("depth", f"nesting deeper than {limits.depth} levels", file=name)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
+def _check_aliases(data: Any, limits: Limits, name: str) -> None:
     stack: list[tuple[Any, int, bool]] = [(data, 0, False)]
     seen: set[int] = set()
     aliased = 0
@@ -102,7 +119,7 @@ def check_structure(data: Any, *, name: str, aliases: bool = True) -> None:
         if depth > limits.depth:
             raise limits.refusal("depth", f"nesting deeper than {limits.depth} levels", file=name)
         container = isinstance(node, dict | list)
-        if aliases and (container or isinstance(node, str | bytes)):
+        if container or isinstance(node, str | bytes):
             if not repeated and id(node) in seen:
                 repeated = True
             elif not repeated and (container or len(node) > ALIAS_NODE_BYTES):
