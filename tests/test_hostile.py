@@ -25,6 +25,7 @@ import brotli
 import pytest
 import zstandard
 
+import vizlib
 from tests.hostile import (
     CONTAINERS,
     SERVER,
@@ -379,3 +380,36 @@ def test_a_large_valid_har_loads(world: dict[str, Any], tmp_path: Path) -> None:
     answer = world["sandbox"].open(file, [], cpu=90)  # large: the point is that it is not refused
     assert answer["status"] == 0
     assert answer["result"]["load"] == "ok"
+
+
+def test_load_many_keeps_going_past_hostile_files(
+    world: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    usage = {"prompt_tokens": 10**30, "completion_tokens": 2, "total_tokens": 7}
+    (folder / "a-good.yaml").write_text(
+        build("go-vcr", [Call(chat_request(), chat_response(usage=usage))])
+    )
+    (folder / "b-bomb.yaml").write_text(alias_string("vcr.py"))
+    (folder / "c-[markup].yaml").write_text('"[/x]": 1\n')
+    os.mkfifo(folder / "d-fifo.yaml")
+    (folder / "e-zero.yaml").symlink_to("/dev/zero")
+    (folder / "f-schema.har").write_text(
+        build("har", tool_call(world, {"$ref": world["secret"].as_uri()}, '{"a": 1}'))
+    )
+    corpus = vizlib.load_many(folder, progress=False, cache=False)
+    assert sorted(corpus.errors.file) == [
+        "b-bomb.yaml",
+        "c-[markup].yaml",
+        "d-fifo.yaml",
+        "e-zero.yaml",
+    ]
+    messages = dict(zip(corpus.errors.file, corpus.errors.message, strict=True))
+    assert "alias_bytes" in messages["b-bomb.yaml"]
+    assert messages["d-fifo.yaml"] == "cannot read: not a regular file"
+    assert sorted(corpus.interactions.cassette.unique()) == ["a-good.yaml", "f-schema.har"]
+    assert corpus.usage.input_tokens.isna().tolist() == [True, False]  # 10**30 is NA
+    assert corpus.tool_calls.schema_valid.isna().all()
+    assert world["log"].read_text() == ""
