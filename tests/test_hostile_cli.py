@@ -132,13 +132,13 @@ def test_summary_prints_hostile_names_as_text(tmp_path: Path) -> None:
     cassette.write_text(build("go-vcr", [Call(chat_request(name), chat_response(name))]))
     folder = tmp_path / "[red]folder"
     folder.mkdir()
-    (folder / "[bad].yaml").write_text('"[/x]": 1\n')
+    (folder / "[bad].yaml").write_text('"[/x]:smile:": 1\n')
     result = CliRunner().invoke(main, ["summary", str(cassette), str(folder)])
     assert result.exit_code == 1
     assert "[/x]" in result.output
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
-    assert f"error: {folder}/[bad].yaml: not a cassette: found a mapping with keys [/x]" in (
+    assert f"error: {folder}/[bad].yaml: not a cassette: found a mapping with keys [/x]:smile:" in (
         result.output
     )
 

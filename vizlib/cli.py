@@ -36,7 +36,9 @@ Failure = tuple[str, str]
 
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, width=None if stream.isatty() else 160, highlight=False)
+    return Console(
+        stderr=stderr, width=None if stream.isatty() else 160, highlight=False, emoji=False
+    )
 
 
 def summary_table(cassette: Cassette) -> Table:
