@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from vizlib.cassette import Cassette, collect, load, load_sample, named_cassettes
 from vizlib.errors import CassetteError
+from vizlib.limits import Limits
 from vizlib.pricing import PriceTable
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ __all__ = [
     "Cassette",
     "CassetteError",
     "Corpus",
+    "Limits",
     "PriceTable",
     "__version__",
     "diff",

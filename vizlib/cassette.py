@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from vizlib.conversation import ToolResult, roundtrips, tool_results
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
+from vizlib.limits import Limits, read_bounded, using
+from vizlib.limits import current as current_limits
 from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
@@ -116,8 +118,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | s
     path = Path(source)
     label = name or path.name
     try:
-        with path.open("rb") as handle:
-            return label, handle.read(), path
+        return label, read_bounded(path), path
     except FileNotFoundError as exc:
         raise CassetteError("no such file", file=str(path)) from exc
     except IsADirectoryError as exc:
@@ -142,6 +143,7 @@ def decode_cassette(
             f"unexpected structure: {type(exc).__name__}: {exc}", file=name
         ) from exc
     interactions = []
+    limits = current_limits()
     for exchange in exchanges:
         try:
             decoded = decode_exchange(exchange)
@@ -151,21 +153,33 @@ def decode_cassette(
                 file=name,
                 interaction=exchange.index,
             ) from exc
+        if len(decoded.chunks) > limits.chunks:
+            raise limits.refusal(
+                "chunks", f"{len(decoded.chunks):,} stream events", file=name
+            ).located(interaction=exchange.index)
         interactions.append(Interaction(exchange, decoded))
     return Cassette(name, container, tuple(interactions), path, prices)
 
 
-def load(source: Source, *, name: str | None = None, prices: PriceTable | None = None) -> Cassette:
+def load(
+    source: Source,
+    *,
+    name: str | None = None,
+    prices: PriceTable | None = None,
+    limits: Limits | None = None,
+) -> Cassette:
     """Load a cassette from a path, or from the text or bytes of one.
 
     `prices` replaces the shipped price table used to estimate costs the
-    provider did not report (see `PriceTable.from_csv`).
+    provider did not report (see `PriceTable.from_csv`). `limits` replaces
+    the resource limits in force (see `vizlib.Limits`).
 
     Raises `CassetteError` naming the file (and interaction, and event) for
-    input that is not a readable cassette.
+    input that is not a readable cassette, or that passes a limit.
     """
-    label, content, path = read_source(source, name)
-    return decode_cassette(content, label, path, prices)
+    with using(limits):
+        label, content, path = read_source(source, name)
+        return decode_cassette(content, label, path, prices)
 
 
 def load_sample() -> Cassette:
@@ -176,10 +190,15 @@ def load_sample() -> Cassette:
 CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
 
 
-def cassette_files(directory: Path) -> list[Path]:
-    """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped."""
+def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list[Path]:
+    """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped.
+
+    Folders that cannot be listed are added to `errors` where it is given.
+    """
     found: list[str] = []
-    for root, folders, names in os.walk(directory):
+    for root, folders, names in os.walk(
+        directory, onerror=errors.append if errors is not None else None
+    ):
         folders[:] = [f for f in folders if not f.startswith(".")]
         found += [
             os.path.join(root, n)
@@ -189,10 +208,16 @@ def cassette_files(directory: Path) -> list[Path]:
     return [Path(p) for p in sorted(found)]
 
 
-def folder_files(directory: str | os.PathLike[str]) -> list[tuple[Path, str]]:
-    """Cassette files under a folder, each named by its path relative to the folder."""
+def folder_files(
+    directory: str | os.PathLike[str], errors: list[OSError] | None = None
+) -> list[tuple[Path, str]]:
+    """Cassette files under a folder, each named by its path relative to the folder.
+
+    Folders that cannot be listed are added to `errors` where it is given.
+    """
     prefix = len(os.path.join(os.fspath(directory), ""))
-    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in cassette_files(Path(directory))]
+    files = cassette_files(Path(directory), errors)
+    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in files]
 
 
 def named_cassettes(x: Any) -> dict[str, Cassette]:

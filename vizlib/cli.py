@@ -2,7 +2,12 @@
 
 Exit codes: 0 when every input was read, 1 when some could not be (each is
 named with its reason on stderr; the rest are still reported), 2 for usage
-errors.
+errors, an output that is one of the inputs, and an output that cannot be
+written.
+
+Cassette text is untrusted: whatever of it is printed goes through
+`vizlib.terminal` (escape sequences removed, rich markup escaped), and pages
+are written with `_write`, which refuses to overwrite an input.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import pandas as pd
@@ -21,6 +27,7 @@ from vizlib.cassette import Cassette, folder_files, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
 from vizlib.sample import SAMPLE_NAME, sample_cassette
+from vizlib.terminal import cell, markup, plain
 from vizlib.views.format import cost, count, seconds
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -29,14 +36,16 @@ Failure = tuple[str, str]
 
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, width=None if stream.isatty() else 160, highlight=False)
+    return Console(
+        stderr=stderr, width=None if stream.isatty() else 160, highlight=False, emoji=False
+    )
 
 
 def summary_table(cassette: Cassette) -> Table:
     """A rich table of a cassette's interactions."""
     frame = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
     table = Table(
-        title=f"{cassette.name}  ({cassette.container}, {len(cassette)} interactions)",
+        title=cell(f"{cassette.name}  ({cassette.container}, {len(cassette)} interactions)"),
         title_justify="left",
     )
     for header, justify in [
@@ -57,13 +66,13 @@ def summary_table(cassette: Cassette) -> Table:
     for row in frame.to_dict(orient="records"):
         table.add_row(
             str(row["interaction"]),
-            str(row["api"]),
-            "" if pd.isna(row["model"]) else str(row["model"]),
+            cell(row["api"]),
+            cell("" if pd.isna(row["model"]) else row["model"]),
             "yes" if row["stream"] else "no",
             str(row["status"]),
             seconds(row["duration_s"]),
             str(row["n_chunks"]),
-            row["tools"] if isinstance(row["tools"], str) else "",
+            cell(row["tools"] if isinstance(row["tools"], str) else ""),
             count(row["input_tokens"]),
             count(row["cached_tokens"]),
             count(row["output_tokens"]),
@@ -71,7 +80,7 @@ def summary_table(cassette: Cassette) -> Table:
         )
     usage = cassette.usage
     estimated = (usage.cost_source == "estimated").any()
-    table.caption = (
+    table.caption = cell(
         f"total: {count(usage.input_tokens.sum())} input / "
         f"{count(usage.output_tokens.sum())} output tokens, cost "
         f"{cost(usage.cost_usd.sum(min_count=1), 'estimated' if estimated else 'reported')}"
@@ -89,8 +98,13 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
     failures: list[Failure] = []
     for path in inputs:
         if path.is_dir():
-            found = folder_files(path)
-            if not found:
+            unreadable: list[OSError] = []
+            found = folder_files(path, errors=unreadable)
+            failures += [
+                (exc.filename or str(path), f"cannot read folder: {exc.strerror or exc}")
+                for exc in unreadable
+            ]
+            if not found and not unreadable:
                 failures.append(
                     (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
                 )
@@ -100,8 +114,14 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
     return files, failures
 
 
-def load_all(files: Sequence[tuple[Path, str]]) -> tuple[list[Cassette], list[Failure]]:
-    """Load every file, with a progress bar for more than one; a bad file never stops the rest."""
+def load_all(
+    files: Sequence[tuple[Path, str]], frames: Sequence[str] = ()
+) -> tuple[list[Cassette], list[Failure]]:
+    """Load every file, with a progress bar for more than one; a bad file never stops the rest.
+
+    The `frames` named are built as each file is loaded, so that a file whose
+    frames cannot be built is one failure, not the end of the run.
+    """
     cassettes: list[Cassette] = []
     failures: list[Failure] = []
     columns = (
@@ -116,9 +136,15 @@ def load_all(files: Sequence[tuple[Path, str]]) -> tuple[list[Cassette], list[Fa
         task = progress.add_task("reading cassettes", total=len(files))
         for path, name in files:
             try:
-                cassettes.append(load(path, name=name))
+                cassette = load(path, name=name)
+                for frame in frames:
+                    getattr(cassette, frame)
             except CassetteError as exc:
                 failures.append((str(path), exc.reason))
+            except Exception as exc:  # a bug met on hostile input costs this file only
+                failures.append((str(path), f"cannot read: {type(exc).__name__}: {exc}"))
+            else:
+                cassettes.append(cassette)
             progress.advance(task)
     return cassettes, failures
 
@@ -126,13 +152,48 @@ def load_all(files: Sequence[tuple[Path, str]]) -> tuple[list[Cassette], list[Fa
 def _report_failures(failures: Sequence[Failure]) -> None:
     errors = _console(stderr=True)
     for name, reason in failures:
-        errors.print(f"[red]error:[/red] {name}: {reason}", markup=True)
+        errors.print(f"[red]error:[/red] {markup(name)}: {markup(reason)}", markup=True)
 
 
-def _read(inputs: Sequence[Path]) -> tuple[list[Cassette], list[Failure]]:
+def _read(
+    inputs: Sequence[Path], frames: Sequence[str] = ()
+) -> tuple[list[Cassette], list[Failure]]:
     files, failures = expand(inputs)
-    cassettes, more = load_all(files)
+    cassettes, more = load_all(files, frames)
     return cassettes, failures + more
+
+
+def _usage_error(message: str) -> NoReturn:
+    _console(stderr=True).print(f"[red]error:[/red] {markup(message)}", markup=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _check_output(output: Path, inputs: Sequence[str | Path]) -> None:
+    """Exit 2 where `output` is, or resolves to, an input or a file found in an input folder."""
+    from vizlib.standalone.save import OutputIsInput, check_output  # noqa: PLC0415
+
+    given = [Path(p) for p in inputs]
+    found = [path for path, _ in expand([p for p in given if p.is_dir()])[0]]
+    try:
+        check_output(output, [*given, *found])
+    except OutputIsInput as exc:
+        _usage_error(str(exc))
+
+
+def _write(text: str, output: Path, inputs: Sequence[str | Path] = ()) -> Path:
+    """Write a page atomically; an input or an unwritable output is one line and exit 2."""
+    from vizlib.standalone.save import OutputIsInput, write_text  # noqa: PLC0415
+
+    _check_output(output, inputs)
+    try:
+        return write_text(text, output, inputs=inputs)
+    except OutputIsInput as exc:
+        _usage_error(str(exc))
+    except OSError as exc:
+        _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+
+
+FRAMES_SHOWN = ("interactions", "chunks", "messages", "tool_calls", "usage")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,10 +208,15 @@ def main() -> None:
 )
 def summary(inputs: tuple[Path, ...]) -> None:
     """Print a table per cassette: interactions, model, chunks, tool calls, tokens, cost."""
-    cassettes, failures = _read(inputs)
+    cassettes, failures = _read(inputs, ("interactions", "usage", "tool_calls"))
     console = _console()
     for cassette in cassettes:
-        console.print(summary_table(cassette))
+        try:
+            table = summary_table(cassette)
+        except Exception as exc:  # a bug met on hostile input costs this file only
+            failures.append((cassette.name, f"cannot summarise: {type(exc).__name__}: {exc}"))
+            continue
+        console.print(table)
     _report_failures(failures)
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
@@ -179,9 +245,10 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     cannot be read are named, with their reason, at the top of the report and
     on stderr; the rest are still reported.
     """
-    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import report_html  # noqa: PLC0415 - plotly loads on demand
 
-    cassettes, failures = _read(inputs)
+    _check_output(output, inputs)
+    cassettes, failures = _read(inputs, FRAMES_SHOWN)
     _report_failures(failures)
     if not cassettes:
         _console(stderr=True).print(
@@ -199,10 +266,12 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
             failures=failures,
             progress=lambda _: progress.advance(task),
         )
-    path = write_report(page, output)
+    path = _write(page, output, inputs)
     click.echo(
-        f"wrote {path} ({len(cassettes)} cassette{'s' if len(cassettes) != 1 else ''}, "
-        f"{path.stat().st_size / 1e6:.1f} MB)"
+        plain(
+            f"wrote {path} ({len(cassettes)} cassette{'s' if len(cassettes) != 1 else ''}, "
+            f"{path.stat().st_size / 1e6:.1f} MB)"
+        )
     )
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
@@ -234,12 +303,14 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
     """
     from vizlib.analysis.diff import diff_many  # noqa: PLC0415 - loaded on demand
     from vizlib.gitsource import cassettes_at  # noqa: PLC0415
-    from vizlib.standalone import diff_page, write_report  # noqa: PLC0415
+    from vizlib.standalone import diff_page  # noqa: PLC0415
 
     if len(inputs) != (3 if use_git else 2):
         raise click.UsageError(
             "expected REV1 REV2 PATH with --git" if use_git else "expected OLD NEW"
         )
+    read_paths = inputs[2:] if use_git else inputs
+    _check_output(output, read_paths)
     failures: list[Failure] = []
     if use_git:
         rev_old, rev_new, path = inputs
@@ -256,7 +327,7 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
     else:
         sides = []
         for side in inputs:
-            cassettes, problems = _read([Path(side)])
+            cassettes, problems = _read([Path(side)], FRAMES_SHOWN)
             failures += problems
             sides.append({c.name: c for c in cassettes})
         before, after = sides
@@ -264,12 +335,11 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
     diffs = diff_many(before, after)
     console = _console()
     for d in diffs:
-        console.print(f"{d.status:8s} {d.name}: {d.summary}", markup=False)
+        console.print(plain(f"{d.status:8s} {d.name}: {d.summary}"), markup=False)
     _report_failures(failures)
-    path_written = write_report(
-        diff_page(diffs, *labels, failures=failures, redact=not no_redact), output
-    )
-    click.echo(f"wrote {path_written}")
+    page = diff_page(diffs, *labels, failures=failures, redact=not no_redact)
+    path_written = _write(page, output, read_paths)
+    click.echo(plain(f"wrote {path_written}"))
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
@@ -289,12 +359,13 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
 )
 def demo(output: Path, save_cassette: Path | None) -> None:
     """Report on the built-in sample: a generated two-turn conversation with parallel tool calls."""
-    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import report_html  # noqa: PLC0415 - plotly loads on demand
 
     if save_cassette is not None:
-        save_cassette.write_text(sample_cassette(), encoding="utf-8")
-        click.echo(f"wrote {save_cassette}")
+        _check_output(output, [save_cassette])
+        _write(sample_cassette(), save_cassette)
+        click.echo(plain(f"wrote {save_cassette}"))
     cassette = load_sample()
     _console().print(summary_table(cassette))
-    path = write_report(report_html([cassette]), output)
-    click.echo(f"wrote {path}: open it in a browser (it works offline)")
+    path = _write(report_html([cassette]), output)
+    click.echo(plain(f"wrote {path}: open it in a browser (it works offline)"))

@@ -97,6 +97,9 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
         except CassetteError as exc:
             failures.append(exc.located(file=name))
             continue
+        except Exception as exc:  # a bug met on hostile input costs this file only
+            failures.append(CassetteError(f"cannot read: {type(exc).__name__}: {exc}", file=name))
+            continue
         decoded.append(key)
         for frame, frame_rows_ in extracted.items():
             rows[frame] += frame_rows_

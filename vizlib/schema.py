@@ -1,14 +1,25 @@
-"""Checking tool-call arguments against the JSON schema the request declared for the tool."""
+"""Checking tool-call arguments against the JSON schema the request declared for the tool.
+
+The schema comes from the cassette, so it is untrusted: validation never leaves
+the process (no `$ref` is fetched, over the network or from a file), a schema
+that refers to itself without end is a finding rather than a crash, and
+`pattern` / `patternProperties` run on RE2, whose matching time is linear in
+the input. A schema that cannot be used this way gives `valid=None` and a
+message saying why. jsonschema is imported only when a schema is checked.
+"""
 
 from __future__ import annotations
 
+import itertools
+import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
-from jsonschema import exceptions as schema_errors
-from jsonschema import validators
+
+MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
+MAX_MESSAGE = 300  # characters of a finding's message kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,29 +30,168 @@ class SchemaCheck:
     message: str
 
 
+class _UnusableSchema(Exception):
+    """The schema cannot be applied safely; the message says why."""
+
+
+def _refuse(uri: str) -> Any:
+    """The registry's retrieve: nothing outside the schema itself is ever fetched or read."""
+    from referencing.exceptions import NoSuchResource  # noqa: PLC0415 - imported on first check
+
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field mypy does not see
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> Any:
+    try:
+        import re2  # noqa: PLC0415 - the linear-time engine loads with the first pattern
+    except ImportError as exc:  # pragma: no cover - google-re2 is a dependency
+        raise _UnusableSchema(
+            "no linear-time regular expression engine (google-re2) is installed"
+        ) from exc
+    options = re2.Options()
+    options.log_errors = False  # the reason goes into the finding, not to stderr
+    try:
+        return re2.compile(pattern, options)
+    except (re2.error, TypeError, ValueError) as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise _UnusableSchema(
+            f"pattern {pattern!r} is not supported by the linear-time engine (RE2): {reason}"
+        ) from exc
+
+
+def _search(pattern: Any, text: str) -> bool:
+    if not isinstance(pattern, str):
+        raise _UnusableSchema(f"pattern {pattern!r} is not a string")
+    return _compiled(pattern).search(text) is not None
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    if validator.is_type(instance, "string") and not _search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for key, value in instance.items():
+            if _search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    if not validator.is_type(instance, "object"):
+        return
+    properties = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    extras = sorted(
+        (k for k in instance if k not in properties and not any(_search(p, k) for p in patterns)),
+        key=str,
+    )
+    if validator.is_type(allowed, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], allowed, path=extra)
+    elif not allowed and extras:
+        listed = ", ".join(repr(e) for e in extras)
+        yield ValidationError(f"Additional properties are not allowed ({listed} unexpected)")
+
+
+@cache
+def _safe_class(validator_class: Any) -> Any:
+    """The draft's validator class with its regular-expression keywords on RE2."""
+    from jsonschema import validators  # noqa: PLC0415
+
+    keywords = {
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+    }
+    own = {k: v for k, v in keywords.items() if k in validator_class.VALIDATORS}
+    return validators.extend(validator_class, own)  # type: ignore[no-untyped-call]
+
+
+def _keys(node: Any) -> set[str]:
+    """Every key used anywhere in a schema (an iterative walk)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.update(map(str, item))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 @lru_cache(maxsize=1024)
 def _validator(schema_json: str) -> Any:
     """A checked validator for a schema (its own draft, else 2020-12), built once per schema."""
+    from jsonschema import validators  # noqa: PLC0415
+    from referencing import Registry  # noqa: PLC0415
+
     schema = orjson.loads(schema_json)
-    validator_class = validators.validator_for(schema)
+    if {"unevaluatedProperties", "patternProperties"} <= _keys(schema):
+        raise _UnusableSchema(
+            "unevaluatedProperties together with patternProperties cannot be checked in linear time"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown $schema falls back to 2020-12
+        validator_class = validators.validator_for(schema)
     validator_class.check_schema(schema)
-    return validator_class(schema)
+    refusing = Registry(retrieve=_refuse)  # type: ignore[call-arg]  # attrs alias
+    return _safe_class(validator_class)(schema, registry=refusing)
 
 
 def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
-    """Validate parsed arguments against a JSON schema (its own draft, else 2020-12)."""
+    """Validate parsed arguments against a JSON schema (its own draft, else 2020-12).
+
+    Never raises for a bad schema: one that is invalid, refers outside itself,
+    refers to itself without end or uses a pattern RE2 cannot run gives
+    `valid=None` with the reason.
+    """
     if not schema:
         return SchemaCheck(None, "no schema declared")
+    from jsonschema import exceptions as schema_errors  # noqa: PLC0415
+    from referencing.exceptions import PointerToNowhere, Unresolvable  # noqa: PLC0415
+
     try:
         key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
-        errors = sorted(_validator(key).iter_errors(args), key=lambda e: list(e.path))
+        found = itertools.islice(_validator(key).iter_errors(args), MAX_ERRORS)
+        errors = sorted(found, key=lambda e: [str(p) for p in e.path])
     except schema_errors.SchemaError as exc:
-        return SchemaCheck(None, f"the declared schema is invalid: {exc.message}")
-    except (TypeError, orjson.JSONEncodeError) as exc:
-        return SchemaCheck(None, f"the declared schema cannot be read: {exc}")
+        return _unusable(f"the declared schema is invalid: {exc.message}")
+    except Unresolvable as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, Unresolvable) else exc
+        if isinstance(cause, PointerToNowhere):
+            return _unusable(f"schema cannot be read: $ref #{cause.ref} points to nothing in it")
+        return _unusable(
+            f"schema cannot be read: remote $ref {cause.ref!r} (nothing outside the schema is read)"
+        )
+    except RecursionError:
+        return _unusable("schema cannot be read: its $ref refers to itself without end")
+    except _UnusableSchema as exc:
+        return _unusable(f"schema cannot be read: {exc}")
+    except (TypeError, ValueError, orjson.JSONEncodeError) as exc:
+        return _unusable(f"the declared schema cannot be read: {exc}")
     if not errors:
         return SchemaCheck(True, "matches the declared schema")
     first = errors[0]
     where = "/".join(map(str, first.path)) or "arguments"
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return SchemaCheck(False, f"{where}: {first.message}{more}")
+    return SchemaCheck(False, _clip(f"{where}: {first.message}") + more)
+
+
+def _unusable(message: str) -> SchemaCheck:
+    return SchemaCheck(None, _clip(message))
+
+
+def _clip(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"

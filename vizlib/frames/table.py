@@ -48,7 +48,17 @@ def _arrow_values(values: Sequence[object], column: Column) -> pa.Array:
             pd.Series(list(values), dtype=object), utc=True, errors="coerce", format="ISO8601"
         )
         return pa.array(times.astype("datetime64[ns, UTC]"), pa.timestamp("ns", tz="UTC"))
-    return pa.array(values, _ARROW[column.dtype], from_pandas=True)
+    try:
+        return pa.array(values, _ARROW[column.dtype], from_pandas=True)
+    except OverflowError:  # a count beyond int64 in a hostile or broken recording is NA
+        return pa.array([_in_int64(v) for v in values], _ARROW[column.dtype], from_pandas=True)
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def _in_int64(value: object) -> object:
+    return None if isinstance(value, int) and value not in _INT64 else value
 
 
 def rows_to_table(columns: Sequence[Column], rows: Iterable[Row]) -> pa.Table:

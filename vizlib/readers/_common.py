@@ -36,6 +36,6 @@ def status_code(status: Any) -> int:
     if isinstance(status, bool):
         return 0
     if isinstance(status, int):
-        return status
+        return status if 0 <= status < 1000 else 0
     head = str(status or "").split(" ", 1)[0]
-    return int(head) if head.isdigit() else 0
+    return int(head) if head.isascii() and head.isdigit() and len(head) <= 3 else 0

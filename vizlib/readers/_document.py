@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 import orjson
 import yaml
 
 from vizlib.errors import CassetteError
+from vizlib.limits import Limits, current
 from vizlib.readers._fastyaml import REFUSED, fast_load
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C speed where libyaml is built
@@ -43,22 +45,23 @@ CassetteLoader.add_multi_constructor("!", _construct_unknown)
 CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unknown)
 
 
-MAX_BYTES = 1 << 30  # a cassette larger than 1 GiB is refused, not read
-MAX_DEPTH = 64  # real cassettes nest about 20 levels, bodies stored parsed included
-MAX_NODES = 2_000_000  # mappings, lists and scalars visited, aliases expanded
+ALIAS_NODE_BYTES = 32  # each value reached through an alias costs at least this much
+# An anchor (`&name`) starts a node: at a line's start, or after a space, `[` or `,`.
+_ANCHOR_TEXT = re.compile(r"(?:^|[\s\[,])&[^\s]", re.MULTILINE)
+_ANCHOR_BYTES = re.compile(rb"(?:^|[\s\[,])&[^\s]", re.MULTILINE)
 
 
 def parse_document(content: str | bytes, *, name: str) -> Any:
     """Return the data of a YAML or JSON cassette; raise `CassetteError` if neither.
 
-    Hostile documents are refused within bounded time and memory: more than
-    1 GiB, nesting deeper than 64 levels, or aliases that expand past two
-    million nodes (a "billion laughs").
+    Hostile documents are refused within bounded time and memory (see
+    `vizlib.limits.Limits`): content over `file_bytes`, nesting deeper than
+    `depth`, or YAML aliases that reach more than `alias_bytes` of text (a
+    "billion laughs", or one large string aliased many times).
     """
-    if len(content) > MAX_BYTES:
-        raise CassetteError(
-            f"file is {len(content):,} bytes; the limit is {MAX_BYTES:,}", file=name
-        )
+    limits = current()
+    if len(content) > limits.file_bytes:
+        raise limits.refusal("file_bytes", f"the file is {len(content):,} bytes", file=name)
     head = content[:64].lstrip()
     if head[:1] in (b"{", "{", b"[", "["):
         try:
@@ -66,7 +69,7 @@ def parse_document(content: str | bytes, *, name: str) -> Any:
         except orjson.JSONDecodeError:
             pass  # JSON-looking YAML, or broken JSON: YAML gives the better message
         else:
-            check_structure(data, name=name)
+            check_structure(data, name=name, aliases=False)
             return data
     try:
         data = fast_load(content)  # the same document, faster, where it can be
@@ -77,29 +80,66 @@ def parse_document(content: str | bytes, *, name: str) -> Any:
     except (UnicodeDecodeError, ValueError) as exc:
         raise CassetteError(f"cannot decode the file as text: {exc}", file=name) from exc
     except RecursionError as exc:
-        raise CassetteError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from exc
-    check_structure(data, name=name)
+        raise CassetteError(f"nesting deeper than {limits.depth} levels", file=name) from exc
+    if isinstance(content, bytes):
+        anchored = _ANCHOR_BYTES.search(content) is not None
+    else:
+        anchored = _ANCHOR_TEXT.search(content) is not None
+    check_structure(data, name=name, aliases=anchored)
     return data
 
 
-def check_structure(data: Any, *, name: str) -> None:
-    """Refuse documents nested too deep or whose aliases expand too far; an iterative walk."""
+def check_structure(data: Any, *, name: str, aliases: bool = True) -> None:
+    """Refuse documents nested too deep or whose aliases reach too much text; iterative walks.
+
+    With `aliases`, a value met a second time (YAML gives an alias the very
+    object of its anchor) counts its text, at least `ALIAS_NODE_BYTES` per
+    value, against `Limits.alias_bytes`. JSON has no aliases: only depth counts.
+    """
+    limits = current()
+    if aliases:
+        _check_aliases(data, limits, name)
+    else:
+        _check_depth(data, limits, name)
+
+
+def _check_depth(data: Any, limits: Limits, name: str) -> None:
     stack: list[tuple[Any, int]] = [(data, 0)]
-    visited = 0
     while stack:
         node, depth = stack.pop()
-        visited += 1
-        if visited > MAX_NODES:
-            raise CassetteError(
-                f"more than {MAX_NODES:,} nodes once aliases are expanded (an alias bomb?)",
-                file=name,
-            )
-        if depth > MAX_DEPTH:
-            raise CassetteError(f"nesting deeper than {MAX_DEPTH} levels", file=name)
+        if depth > limits.depth:
+            raise limits.refusal("depth", f"nesting deeper than {limits.depth} levels", file=name)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+
+
+def _check_aliases(data: Any, limits: Limits, name: str) -> None:
+    stack: list[tuple[Any, int, bool]] = [(data, 0, False)]
+    seen: set[int] = set()
+    aliased = 0
+    while stack:
+        node, depth, repeated = stack.pop()
+        if depth > limits.depth:
+            raise limits.refusal("depth", f"nesting deeper than {limits.depth} levels", file=name)
+        container = isinstance(node, dict | list)
+        if container or isinstance(node, str | bytes):
+            if not repeated and id(node) in seen:
+                repeated = True
+            elif not repeated and (container or len(node) > ALIAS_NODE_BYTES):
+                seen.add(id(node))
+        if repeated:
+            size = len(node) if isinstance(node, str | bytes) else 0
+            aliased += max(ALIAS_NODE_BYTES, size)
+            if aliased > limits.alias_bytes:
+                raise limits.refusal(
+                    "alias_bytes",
+                    "YAML aliases reach more text than the limit (an alias bomb?)",
+                    file=name,
+                )
         if isinstance(node, dict):
-            stack.extend((value, depth + 1) for value in node.values())
+            stack.extend((value, depth + 1, repeated) for value in node.values())
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
+            stack.extend((item, depth + 1, repeated) for item in node)
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,0 +1,76 @@
+"""Tool schemas from a cassette are untrusted: validation never leaves the process and ends quickly."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from vizlib.schema import check_schema
+
+
+@pytest.mark.parametrize(
+    ("schema", "finding"),
+    [
+        (
+            {"$ref": "http://127.0.0.1:9/schema.json"},
+            "remote $ref 'http://127.0.0.1:9/schema.json'",
+        ),
+        ({"$ref": "file:///etc/hostname"}, "remote $ref 'file:///etc/hostname'"),
+        (
+            {"properties": {"a": {"$ref": "file:///etc/hostname#/x"}}},
+            "remote $ref 'file:///etc/hostname#/x'",
+        ),
+        ({"$id": "http://127.0.0.1:9/s.json", "$ref": "other.json"}, "remote $ref 'other.json'"),
+        ({"$ref": "#"}, "its $ref refers to itself without end"),
+        (
+            {
+                "$defs": {"x": {"$ref": "#/$defs/y"}, "y": {"$ref": "#/$defs/x"}},
+                "$ref": "#/$defs/x",
+            },
+            "its $ref refers to itself without end",
+        ),
+        ({"$ref": "#/nowhere"}, "$ref #/nowhere points to nothing in it"),
+        (
+            {"properties": {"a": {"pattern": "(?=a)"}}},
+            "pattern '(?=a)' is not supported by the linear-time engine (RE2)",
+        ),
+        ({"type": "objectx"}, "the declared schema is invalid"),
+    ],
+)
+def test_a_schema_that_cannot_be_used_is_a_finding(schema: dict[str, Any], finding: str) -> None:
+    check = check_schema({"a": "a"}, schema)
+    assert check.valid is None
+    assert finding in check.message
+
+
+def test_catastrophic_patterns_run_in_linear_time() -> None:
+    start = time.monotonic()
+    check = check_schema("a" * 5000 + "!", {"pattern": "^(a+)+$"})
+    assert (check.valid, check.message[:12]) == (False, "arguments: '")
+    keys = check_schema(
+        {"a" * 5000 + "!": 1}, {"patternProperties": {"^(a+)+$": {}}, "additionalProperties": False}
+    )
+    assert keys.valid is False
+    assert "Additional properties are not allowed" in keys.message
+    assert time.monotonic() - start < 5  # Python's re takes longer than the universe's age here
+
+
+def test_patterns_still_validate() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"city": {"type": "string", "pattern": "^[A-Z][a-z]+$"}},
+        "patternProperties": {"^x-": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    assert check_schema({"city": "Paris", "x-n": 1}, schema).valid is True
+    assert (
+        check_schema({"city": "paris"}, schema).message
+        == "city: 'paris' does not match '^[A-Z][a-z]+$'"
+    )
+    assert check_schema({"x-n": "1"}, schema).message == "x-n: '1' is not of type 'integer'"
+    assert (
+        check_schema({"other": 1}, schema).message
+        == "arguments: Additional properties are not allowed ('other' unexpected)"
+    )
