@@ -491,3 +491,48 @@ def test_other_families_from_generated_exchanges() -> None:
     assert c.usage.input_tokens.tolist()[2] == 7
     assert response_text(c, 6) == ["Hi!"]
     assert c.usage.iloc[6][["input_tokens", "output_tokens"]].tolist() == [2, 2]
+
+
+def test_a_call_that_is_not_a_stream_shows_a_card() -> None:
+    from vizlib.standalone import report_html  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.views.card import card_html, card_rows  # noqa: PLC0415
+
+    c = vizlib.load(incoming("ruby_llm/*embedding*cohere*"))
+    rows = dict(card_rows(c, 0))
+    assert rows["kind"] == "embeddings"
+    assert rows["endpoint"] == "POST embed"
+    assert (rows["inputs"], rows["outputs"], rows["dimensions"]) == ("1", "1", "1,024")
+    assert rows["input tokens"] == "7"
+    assert rows["cost"] == "~$0.000001"
+    page = report_html([c], redact=True)
+    assert page.count("vz-card") == 1
+    # a streamed call has its timeline alone
+    stream = vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
+    assert "vz-card" not in report_html([stream], redact=True)
+    # cassette text is escaped in the card
+    hostile = _cassette(
+        [
+            (
+                "https://api.openai.com/v1/embeddings",
+                {"model": "<b>m</b>", "input": "x"},
+                {"error": {"message": "<script>alert(1)</script>"}},
+                "application/json",
+            )
+        ]
+    )
+    card = card_html(vizlib.load(hostile, name="hostile.yaml"), 0)
+    assert "<script>" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+
+
+def test_the_notebook_view_shows_the_card_where_there_is_no_stream() -> None:
+    from vizlib.views.widget import CassetteView  # noqa: PLC0415 - widgets load on demand
+
+    view = CassetteView(vizlib.load(incoming("ruby_llm/*transcription*")))
+    _, panel = view.timeline.children
+    assert "vz-card" in panel.value
+    assert "gpt-4o-transcribe-diarize" in panel.value
+    streamed = CassetteView(
+        vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
+    )
+    assert len(streamed.timeline.children) == 1
