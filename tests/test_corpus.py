@@ -12,21 +12,11 @@ import pytest
 import vizlib
 from tests.shared import SHARED, need, shared_files, shared_params
 from tests.wire import count_frames, count_lines, count_sse_events
+from vizlib.kinds import SIDE_KINDS
 
 ALL = shared_params()
-# Requests that are not LLM calls: MCP, the Assistants API's CRUD, embeddings,
-# file uploads, OAuth tokens, telemetry.
-NOT_LLM = {
-    "mcp",
-    "assistants",
-    "threads",
-    "threads/messages",
-    "threads/runs",
-    "embeddings",
-    "files",
-    "token",
-    "telemetry/runs",
-}
+# Requests that are not LLM calls name what they are in `endpoint`.
+NOT_LLM = set(SIDE_KINDS)
 # The one tool call in the corpus that the client changed before sending it
 # back: langchaingo's functions agent sends the tool's input, not the JSON.
 ALTERED = {

@@ -395,14 +395,19 @@ def test_errors_are_visible() -> None:
     assert limited.interactions.error.str.startswith("Rate limit exceeded").any()
 
 
-def test_not_llm_calls_stay_honest() -> None:
+def test_embeddings_from_a_local_server_are_read() -> None:
     c = load(
         "openllmetry/packages__opentelemetry-instrumentation-openai__tests__traces__cassettes__test_embeddings__test_async_embeddings_context_propagation.yaml"
     )
-    assert c.interactions[["api", "endpoint", "status"]].values.tolist() == [
-        ["unknown", "embeddings", 200]
-    ]
+    assert c.interactions[
+        ["api", "kind", "endpoint", "status", "n_inputs", "n_outputs"]
+    ].values.tolist() == [["embeddings", "embeddings", "embeddings", 200, 1, 1]]
+    # base64 vectors: their length is not guessed
+    assert c.interactions.dimensions.isna().all()
     assert c.chunks.kind.tolist() == ["other"]
+    assert c.usage[["model", "input_tokens", "output_tokens"]].values.tolist() == [
+        ["intfloat/e5-mistral-7b-instruct", 11, 0]
+    ]
 
 
 def test_mistral_through_the_chat_decoder() -> None:

@@ -128,4 +128,5 @@ def test_every_shipped_price_names_its_source_and_date() -> None:
         assert price.source.startswith("https://")
         assert len(price.as_of) == 10
         assert price.input > 0
-        assert price.output > 0
+        # embeddings generate nothing: their only price is the input's
+        assert price.output > 0 or "embed" in price.model

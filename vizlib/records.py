@@ -20,7 +20,17 @@ Api = Literal[
     "bedrock",
     "ollama",
     "cohere",
+    "cohere-v1",
     "xai",
+    "writer",
+    "openai-assistants",
+    "embeddings",
+    "token-count",
+    "images",
+    "audio",
+    "moderation",
+    "rerank",
+    "batch",
     "unknown",
 ]
 ChunkKind = Literal["text", "reasoning", "tool_call", "usage", "control", "error", "other"]
@@ -173,6 +183,30 @@ class Usage:
 
 
 @dataclass(frozen=True, slots=True)
+class CallFacts:
+    """What a call that is not a chat turn asked for and got back (None where not said).
+
+    - `n_inputs`: texts embedded, documents reranked, requests in a batch...
+    - `n_outputs`: vectors, images, results or scores returned.
+    - `dimensions`: length of the embedding vectors returned.
+    - `image_size`: the image size asked for or returned (`1024x1024`).
+    - `audio_s`: seconds of audio transcribed, where the response says.
+    - `characters`: characters of text sent to be spoken.
+    - `counted_tokens`: tokens a token-counting call reported (counted, not consumed).
+    - `status`: the state of a batch, run or background response (`in_progress`...).
+    """
+
+    n_inputs: int | None = None
+    n_outputs: int | None = None
+    dimensions: int | None = None
+    image_size: str | None = None
+    audio_s: float | None = None
+    characters: int | None = None
+    counted_tokens: int | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Decoded:
     """What a decoder read from one exchange."""
 
@@ -191,6 +225,7 @@ class Decoded:
     n_comments: int = 0
     complete: bool = True
     error: str | None = None
+    facts: CallFacts = field(default_factory=CallFacts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import pandas as pd
 DASHBOARD_COLUMNS = {
     "cassette": "the cassette",
     "api": "wire formats",
+    "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
     "model": "models that answered",
     "interactions": "HTTP exchanges",
     "input_tokens": "input tokens, all turns",
@@ -52,6 +53,7 @@ def dashboard(
     table = pd.DataFrame(
         {
             "api": by.api.agg(_joined),
+            "kind": by.kind.agg(_joined),
             "model": by.model.agg(_joined),
             "interactions": by.size(),
             "finish_reasons": by.finish_reason.agg(_counted),
@@ -79,7 +81,8 @@ def dashboard(
         interactions.loc[interactions.error.isna(), ["cassette", "interaction"]],
         on=["cassette", "interaction"],
     )
-    table["unreadable"] = unreadable.groupby("cassette", observed=True).size()
+    # one problem per interaction, however many of its events could not be read
+    table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
     table["not_json"] = calls.valid_json.agg(lambda s: int((~s).sum()))
     table[["roundtrip_failures", "schema_failures"]] = (
         table[["roundtrip_failures", "schema_failures"]].fillna(0).astype("int64")

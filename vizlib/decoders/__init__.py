@@ -7,15 +7,27 @@ from __future__ import annotations
 
 from vizlib.decoders import (
     anthropic,
+    audio,
+    batches,
     bedrock,
     cohere,
+    cohere_v1,
+    embeddings,
     gemini,
     generic,
+    images,
+    moderation,
     ollama,
+    openai_assistants,
     openai_chat,
     openai_completions,
     openai_responses,
+    openai_responses_polls,
+    rerank,
+    token_count,
+    writer,
     xai,
+    xai_stream,
 )
 from vizlib.decoders.base import Decoder
 from vizlib.records import Decoded, Exchange
@@ -32,6 +44,18 @@ DECODERS: tuple[Decoder, ...] = (
     openai_completions.DECODER,
     cohere.DECODER,
     xai.DECODER,
+    cohere_v1.DECODER,
+    writer.DECODER,
+    token_count.DECODER,
+    embeddings.DECODER,
+    images.DECODER,
+    audio.DECODER,
+    moderation.DECODER,
+    rerank.DECODER,
+    batches.DECODER,
+    openai_assistants.DECODER,
+    openai_responses_polls.DECODER,
+    xai_stream.DECODER,
 )
 
 

@@ -1,15 +1,16 @@
-"""Exchanges no wire-format decoder claims: one row per body event, nothing interpreted."""
+"""Exchanges no wire-format decoder claims: one row per body event (SSE event or NDJSON line)."""
 
 from __future__ import annotations
 
-from vizlib.decoders._bodies import JsonError, response_events
+from vizlib.decoders._bodies import JsonError
+from vizlib.decoders._lines import line_events
 from vizlib.decoders.base import as_dict, as_str, dumps, request_json
 from vizlib.records import Chunk, Decoded, Exchange
 
 
 def decode(exchange: Exchange) -> Decoded:
     """Keep every event of the body as a chunk of kind `other` (or `error`)."""
-    events = response_events(exchange.response)
+    events = line_events(exchange.response)
     chunks = []
     error = None
     for seq, event in enumerate(events.events):

@@ -35,8 +35,8 @@ from vizlib.records import (
 
 
 def matches(request: HttpRequest) -> bool:
-    """The gRPC address the xAI recording reader gives its exchanges."""
-    return request.url.startswith("grpc://api.x.ai/")
+    """The gRPC address the xAI recording reader gives unary chat calls."""
+    return request.url == "grpc://api.x.ai/xai_api.Chat/GetCompletion"
 
 
 def _role(role: object) -> str:
@@ -101,14 +101,18 @@ def decode(exchange: Exchange) -> Decoded:
             chunks.append(Chunk(seq, "", "error", event.data, error=str(event.value)))
             continue
         value = as_dict(event.value)
-        output = as_dict(next(iter(as_list(value.get("outputs"))), {}))
-        message = as_dict(output.get("message"))
-        text = content_text(message.get("content"))
-        reasoning = as_str(message.get("reasoning_content")) or ""
-        finish = as_str(output.get("finish_reason"))
+        outputs = [as_dict(o) for o in as_list(value.get("outputs"))]
+        said = [as_dict(o.get("message")) for o in outputs]
+        said = [m for m in said if _role(m.get("role")) != "tool"]  # server-side tool results
+        text = "".join(content_text(m.get("content")) for m in said)
+        reasoning = "".join(as_str(m.get("reasoning_content")) or "" for m in said)
+        finish = next(
+            (as_str(o.get("finish_reason")) for o in reversed(outputs) if o.get("finish_reason")),
+            None,
+        )
         model, response_id = as_str(value.get("model")), as_str(value.get("id"))
         usage = read_usage(as_dict(value.get("usage")))
-        calls = _calls(message)
+        calls = tuple(call for message in said for call in _calls(message))
         for index, ref in enumerate(calls):
             tools.add(index, seq, call_id=ref.id, name=ref.name, delta=ref.arguments)
         kind: ChunkKind = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
+from vizlib.kinds import KINDS as CALL_KINDS
 from vizlib.records import Api, ChunkKind
 
 
@@ -31,9 +32,20 @@ _KEY = (
 
 INTERACTIONS = (
     *_KEY,
-    Column("api", CAT, "wire format: openai-chat, openai-responses, ...", APIS),
+    Column("api", CAT, "wire format: openai-chat, openai-responses, embeddings, ...", APIS),
+    Column(
+        "kind",
+        CAT,
+        "what the call is for: chat, embeddings, images, audio, token-count, moderation, "
+        "rerank, batch; side requests search, download, telemetry, auth, mcp, files; else other",
+        CALL_KINDS,
+    ),
     Column("url", STR, "request URL, secrets redacted"),
-    Column("endpoint", STR, "what the path asks for, without versions and ids"),
+    Column(
+        "endpoint",
+        STR,
+        "what the path asks for, without versions and ids; for side requests their kind",
+    ),
     Column("method", STR, "HTTP method"),
     Column("model", CAT, "model that answered (the response's, else the request's)"),
     Column("request_model", STR, "model the request asked for"),
@@ -53,6 +65,14 @@ INTERACTIONS = (
     Column("complete", "bool", "False where a stream ended early (no end marker)"),
     Column("error", STR, "error message the response carried, if any"),
     Column("response_id", STR, "the provider's response id"),
+    Column("n_inputs", "Int64", "inputs of a non-chat call: texts embedded, documents, requests"),
+    Column("n_outputs", "Int64", "vectors, images, results or scores a non-chat call returned"),
+    Column("dimensions", "Int64", "length of the embedding vectors returned"),
+    Column("image_size", STR, "image size asked for or returned (`1024x1024`)"),
+    Column("audio_s", "float64", "seconds of audio transcribed, where the response says"),
+    Column("characters", "Int64", "characters of text sent to be spoken"),
+    Column("counted_tokens", "Int64", "tokens a token-counting call reported (not consumed)"),
+    Column("call_status", STR, "state of a batch, run or background response (`completed`...)"),
 )
 
 CHUNKS = (
@@ -113,6 +133,7 @@ TOOL_CALLS = (
 USAGE = (
     *_KEY,
     Column("model", CAT, "model that answered"),
+    Column("kind", CAT, "what the call is for, as in `interactions.kind`", CALL_KINDS),
     Column("input_tokens", "Int64", "prompt tokens, cache reads and writes included"),
     Column("output_tokens", "Int64", "generated tokens, reasoning included"),
     Column("cached_tokens", "Int64", "input tokens read from the prompt cache"),

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
-from vizlib.records import Interaction
+from vizlib.records import CallFacts, Interaction, Usage
 from vizlib.redact import redact_url
 
 Row = tuple[Any, ...]
+BATCH_PRICE = 0.5
+BATCH_NOTE = (
+    "batch results at 50% of the list price (OpenAI, Anthropic, Gemini, Mistral batch APIs)"
+)
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 _NAMED_BY_NEXT = frozenset(
     {"model", "models", "deployments", "projects", "locations", "publishers"}
@@ -46,12 +52,14 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
     """One row per interaction."""
     for item in interactions:
         request, response, decoded = item.exchange.request, item.exchange.response, item.decoded
+        side = side_kind(request) if decoded.api == "unknown" else None
         yield (
             name,
             item.index,
             decoded.api,
+            side or call_kind(decoded.api, request),
             redact_url(request.url),
-            endpoint(request.url),
+            side or endpoint(request.url),
             request.method,
             decoded.model,
             decoded.request_model,
@@ -67,7 +75,22 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
             decoded.complete,
             decoded.error,
             decoded.response_id,
+            *_facts(decoded.facts),
         )
+
+
+def _facts(facts: CallFacts) -> Row:
+    audio = math.nan if facts.audio_s is None else facts.audio_s
+    return (
+        facts.n_inputs,
+        facts.n_outputs,
+        facts.dimensions,
+        facts.image_size,
+        audio,
+        facts.characters,
+        facts.counted_tokens,
+        facts.status,
+    )
 
 
 def chunk_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
@@ -156,16 +179,20 @@ def usage_rows(
     table by default), and say so in `cost_source` and `price_source`.
     """
     table = prices or PriceTable.default()
+    counted: set[str] = set()
     for item in interactions:
-        u = item.decoded.usage
+        u = _once(item, counted)
         cost, cost_source, price_source = u.cost_usd, u.cost_source, u.price_source
         if cost_source is None:
             cost, price_source = table.estimate(item.decoded.model, u)
+            if price_source and item.decoded.api == "batch":
+                cost, price_source = cost * BATCH_PRICE, f"{price_source}; {BATCH_NOTE}"
             cost_source = "estimated" if price_source else None
         yield (
             name,
             item.index,
             item.decoded.model,
+            call_kind(item.decoded.api, item.exchange.request),
             u.input_tokens,
             u.output_tokens,
             u.cached_tokens,
@@ -179,6 +206,23 @@ def usage_rows(
             u.reported_output_tokens,
             u.raw,
         )
+
+
+def _once(item: Interaction, counted: set[str]) -> Usage:
+    """The usage of an interaction, counted once per response id.
+
+    A GET that reads back an object whose usage the cassette already counted
+    (a polled background response, an Assistants run) counts none.
+    """
+    decoded, usage = item.decoded, item.decoded.usage
+    if usage.input_tokens is None and usage.output_tokens is None:
+        return usage
+    key = decoded.response_id
+    if key and item.exchange.request.method.upper() == "GET" and key in counted:
+        return Usage()
+    if key:
+        counted.add(key)
+    return usage
 
 
 EXTRACTORS = {

@@ -25,10 +25,10 @@ __all__ = ["CONTAINERS", "Limits", "read_exchanges"]
 _Reader = Callable[..., list[Exchange]]
 CONTAINERS: list[tuple[str, Callable[[Any], bool], _Reader]] = [
     ("go-vcr", is_govcr, read_govcr),
+    ("xai-sdk", is_xai_samples, read_xai_samples),  # before vcr.py: both hold `interactions`
     ("vcr.py", is_vcrpy, read_vcrpy),
     ("ruby-vcr", is_ruby_vcr, read_ruby_vcr),
     ("har", is_har, read_har),
-    ("xai-sdk", is_xai_samples, read_xai_samples),
 ]
 
 

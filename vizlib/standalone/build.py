@@ -26,6 +26,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
+from vizlib.views.card import card_html
 from vizlib.views.corpus import cassettes_dashboard, dashboard_html, turns_html
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
@@ -87,6 +88,7 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
         data[f"timeline-{key}"] = _figure_json(
             timeline_figure(chunks, index, max_points=MAX_TIMELINE_POINTS)
         )
+        streamed = bool(cassette.interactions.stream.iloc[index])
         data[f"assembly-{key}"] = script_json(
             _assembly_data(assemble(cassette, index, redact=redact), max(n_chunks - 1, 0))
         )
@@ -95,6 +97,8 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
                 "index": index,
                 "key": key,
                 "label": interaction_label(cassette, index),
+                # a call that is not a stream also gets a card: its timeline is one point
+                "card": "" if streamed else card_html(cassette, index, redact=redact),
                 "transcript": transcript_html(transcript(cassette, index, redact=redact)),
                 "raw": raw_html(raw_exchange(cassette, index, redact=redact), redacted=redact),
             }

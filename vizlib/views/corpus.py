@@ -16,6 +16,7 @@ from vizlib.views.html import render
 TITLES = {
     "cassette": "cassette",
     "api": "api",
+    "kind": "kind",
     "model": "model",
     "interactions": "interactions",
     "input_tokens": "input",

@@ -18,6 +18,7 @@ from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette, collect
 from vizlib.corpus import Corpus
+from vizlib.views.card import card_html
 from vizlib.views.corpus import TITLES, cassettes_dashboard, dashboard_html, turns_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, overview_html, raw_html, style, transcript_html
@@ -96,7 +97,12 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.index = index
         chunks = self.cassette.chunks
         rows = chunks[chunks.interaction == index]
-        self.timeline.children = [_figure_widget(timeline_figure(chunks, index))]
+        figure = _figure_widget(timeline_figure(chunks, index))
+        if bool(self.cassette.interactions.stream.iloc[index]):
+            self.timeline.children = [figure]
+        else:  # one response: its timeline is one point, so a card of the call comes with it
+            card = card_html(self.cassette, index, redact=self.redact)
+            self.timeline.children = [figure, widgets.HTML(f"<style>{style()}</style>{card}")]
         self._calls = assemble(self.cassette, index, redact=self.redact)
         self._events = rows.event.fillna("").tolist()
         last = max(len(rows) - 1, 0)

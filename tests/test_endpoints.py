@@ -1,0 +1,538 @@
+"""Every LLM endpoint, not only chat: exact values read from the raw recordings.
+
+Expected values come from the files themselves (parsed here with PyYAML and
+json, independently of vizlib's readers), so each assertion ties a decoded
+frame to the wire.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import vizlib
+from tests.shared import SHARED, require_shared, shared_files
+from tests.wire import count_lines, count_sse_events
+from vizlib.analysis.dashboard import dashboard
+from vizlib.analysis.problems import problems
+from vizlib.kinds import SIDE_KINDS
+
+INCOMING = SHARED.parent / "incoming"
+
+
+def incoming(pattern: str) -> Path:
+    """The one incoming file matching a glob."""
+    require_shared()
+    found = sorted(INCOMING.glob(pattern))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def raw(path: Path) -> Any:
+    """A YAML cassette as plain data (files without custom tags)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def response_text(c: vizlib.Cassette, interaction: int) -> list[str]:
+    rows = c.messages[(c.messages.interaction == interaction) & (c.messages.source == "response")]
+    return rows.content.tolist()
+
+
+def every_file() -> list[Path]:
+    extra = sorted(p for p in INCOMING.rglob("*") if p.is_file() and p.name != "README.md")
+    return shared_files() + extra
+
+
+def test_cohere_v1_stream_is_one_chunk_per_line() -> None:
+    path = incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml")
+    body = raw(path)["interactions"][0]["response"]["body"]["string"]
+    events = [json.loads(line) for line in body.splitlines() if line.strip()]
+    end = events[-1]["response"]
+    c = vizlib.load(path)
+    row = c.interactions.iloc[0]
+    assert (row.api, row.kind, row.stream, row.complete) == ("cohere-v1", "chat", True, True)
+    assert row.n_chunks == count_lines(body) == len(events) == 109
+    assert row.finish_reason == "COMPLETE"
+    assert row.response_id == events[0]["generation_id"]
+    counts = c.chunks.kind.astype(str).value_counts().to_dict()
+    assert counts == {"text": 107, "control": 1, "usage": 1}
+    assert response_text(c, 0) == [end["text"]]
+    tokens = end["meta"]["tokens"]
+    u = c.usage.iloc[0]
+    assert (u.input_tokens, u.output_tokens) == (tokens["input_tokens"], tokens["output_tokens"])
+    assert json.loads(u.raw_usage)["billed_units"] == {"input_tokens": 7, "output_tokens": 115}
+
+
+def test_writer_chat_is_chat_completions_shaped() -> None:
+    path = incoming("openllmetry/*writer*")
+    answer = json.loads(raw(path)["interactions"][0]["response"]["body"]["string"])
+    c = vizlib.load(path)
+    assert c.interactions[
+        ["api", "kind", "model", "n_chunks", "finish_reason"]
+    ].values.tolist() == [["writer", "chat", "palmyra-x4", 1, "stop"]]
+    assert response_text(c, 0) == [answer["choices"][0]["message"]["content"]]
+    usage = answer["usage"]
+    assert c.usage[["input_tokens", "output_tokens", "total_tokens"]].values.tolist() == [
+        [usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"]]
+    ]
+
+
+def test_assistants_streamed_run() -> None:
+    path = incoming("openllmetry/*test_streaming_existing_assistant.yaml")
+    body = raw(path)["interactions"][3]["response"]["body"]["string"]
+    data = [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: {")]
+    run = next(d for d in data if d.get("object") == "thread.run" and d["status"] == "completed")
+    step = next(
+        d
+        for d in data
+        if d.get("object") == "thread.run.step"
+        and d["status"] == "completed"
+        and d["type"] == "tool_calls"
+    )
+    message = next(
+        d for d in data if d.get("object") == "thread.message" and d["status"] == "completed"
+    )
+    c = vizlib.load(path)
+    assert c.interactions.api.unique().tolist() == ["openai-assistants"]
+    row = c.interactions.iloc[3]
+    assert (row.stream, row.complete, row.finish_reason, row.model) == (
+        True,
+        True,
+        "completed",
+        "gpt-4o-mini",
+    )
+    assert row.n_chunks == count_sse_events(body) == 96
+    text_chunks = c.chunks[(c.chunks.interaction == 3) & (c.chunks.kind == "text")]
+    assert len(text_chunks) == sum(1 for d in data if d.get("object") == "thread.message.delta")
+    assert response_text(c, 3) == [message["content"][0]["text"]["value"]]
+    call = c.tool_calls.iloc[0]
+    code = step["step_details"]["tool_calls"][0]
+    assert (call["id"], call["name"], call["arguments"]) == (
+        code["id"],
+        "code_interpreter",
+        code["code_interpreter"]["input"],
+    )
+    assert call.n_fragments == 57
+    u = c.usage.iloc[3]
+    assert (u.input_tokens, u.output_tokens) == (
+        run["usage"]["prompt_tokens"],
+        run["usage"]["completion_tokens"],
+    )
+    assert u.cost_source == "estimated"
+
+
+def test_assistants_run_polled_counts_its_usage_once() -> None:
+    require_shared()
+    path = SHARED / (
+        "openllmetry/packages__opentelemetry-instrumentation-openai__tests__traces__cassettes"
+        "__test_assistant__test_existing_assistant_with_events_with_no_content.yaml"
+    )
+    c = vizlib.load(path)
+    polls = c.interactions[
+        (c.interactions.method == "GET") & (c.interactions.endpoint == "threads/runs")
+    ]
+    assert len(polls) == 13
+    assert polls.finish_reason.tolist() == ["in_progress"] * 12 + ["completed"]
+    counted = c.usage.dropna(subset=["input_tokens"])
+    assert counted.interaction.tolist() == [15]
+    assert counted[["input_tokens", "output_tokens"]].values.tolist() == [[381, 89]]
+
+
+def test_xai_stream_one_chunk_per_recorded_chunk() -> None:
+    path = incoming("pydantic-ai/*test_xai_builtin_mcp_server_tool_stream.xai.yaml")
+    recorded = raw(path)["interactions"][0]["response_stream"]["chunks_json"]
+    outputs = [o for chunk in recorded for o in chunk["chunk"]["outputs"]]
+    text = "".join(
+        o["delta"].get("content", "") for o in outputs if o["delta"].get("role") != "ROLE_TOOL"
+    )
+    usage = recorded[-1]["chunk"]["usage"]
+    c = vizlib.load(path)
+    row = c.interactions.iloc[0]
+    assert (row.api, row.stream, row.complete, row.finish_reason) == (
+        "xai",
+        True,
+        True,
+        "REASON_STOP",
+    )
+    assert row.n_chunks == len(recorded) == 88
+    assert response_text(c, 0) == [text]
+    assert c.tool_calls[["name", "arguments"]].values.tolist() == [
+        [
+            "deepwiki.ask_question",
+            outputs[0]["delta"]["tool_calls"][0]["function"]["arguments"],
+        ]
+    ]
+    u = c.usage.iloc[0]
+    assert (u.input_tokens, u.output_tokens, u.cached_tokens, u.reasoning_tokens) == (
+        usage["prompt_tokens"],
+        usage["completion_tokens"] + usage["reasoning_tokens"],
+        usage["cached_prompt_text_tokens"],
+        usage["reasoning_tokens"],
+    )
+
+
+def test_xai_collections_calls_beside_a_chat_call() -> None:
+    path = incoming("pydantic-ai/*test_xai_builtin_file_search_tool.xai.yaml")
+    items = raw(path)["interactions"]
+    sample = items[2]["response_sample"]["json"]
+    final = sample["outputs"][-1]["message"]["content"]
+    c = vizlib.load(path)
+    assert c.interactions[["api", "kind", "endpoint"]].values.tolist() == [
+        ["unknown", "files", "files"],
+        ["unknown", "files", "files"],
+        ["xai", "chat", "xai_api.Chat/GetCompletion"],
+        ["unknown", "files", "files"],
+    ]
+    assert c.interactions.url.tolist()[:2] == [
+        "grpc://api.x.ai/xai_api.Collections/create",
+        "grpc://api.x.ai/xai_api.Collections/upload_document",
+    ]
+    assert response_text(c, 2) == [final]
+    assert c.tool_calls.name.tolist() == ["collections_search"]
+    assert c.usage.iloc[2].input_tokens == sample["usage"]["prompt_tokens"]
+
+
+def test_responses_background_polls() -> None:
+    path = incoming("pydantic-ai/*test_background_mode_with_tool_vcr.yaml")
+    items = raw(path)["interactions"]
+    bodies = [it["response"]["parsed_body"] for it in items]
+    c = vizlib.load(path)
+    ia = c.interactions
+    assert ia.api.unique().tolist() == ["openai-responses"]
+    assert ia.method.tolist() == ["POST", "GET", "POST", "GET", "GET"]
+    assert ia.finish_reason.tolist() == [b["status"] for b in bodies]
+    assert ia.call_status.tolist()[1:2] + ia.call_status.tolist()[3:] == [
+        "completed",
+        "in_progress",
+        "completed",
+    ]
+    assert c.tool_calls[["interaction", "name", "arguments"]].values.tolist() == [
+        [1, "get_weather", '{"city":"Paris"}']
+    ]
+    assert response_text(c, 4)[-1] == bodies[4]["output"][0]["content"][0]["text"]
+    counted = c.usage.dropna(subset=["input_tokens"])
+    assert counted.interaction.tolist() == [1, 4]
+    assert counted.input_tokens.tolist() == [bodies[1]["usage"]["input_tokens"], 78]
+
+
+def test_token_counting_is_counted_not_consumed() -> None:
+    c = vizlib.load(incoming("ruby_llm/*count_tokens*"))
+    row = c.interactions.iloc[0]
+    assert (row.api, row.kind, row.endpoint, row.counted_tokens) == (
+        "token-count",
+        "token-count",
+        "messages/count_tokens",
+        14,
+    )
+    assert c.usage.input_tokens.isna().all()
+
+
+def test_embeddings_cohere_and_gemini() -> None:
+    cohere = vizlib.load(incoming("ruby_llm/*embedding*cohere*"))
+    body = json.loads(
+        raw(incoming("ruby_llm/*embedding*cohere*"))["http_interactions"][0]["response"]["body"][
+            "string"
+        ]
+    )
+    row = cohere.interactions.iloc[0]
+    assert (row.api, row.kind, row.model, row.n_inputs, row.n_outputs, row.dimensions) == (
+        "embeddings",
+        "embeddings",
+        "embed-v4.0",
+        1,
+        1,
+        len(body["embeddings"]["float"][0]),
+    )
+    tokens = body["meta"]["billed_units"]["input_tokens"]
+    u = cohere.usage.iloc[0]
+    assert (u.input_tokens, u.output_tokens) == (tokens, 0)
+    assert u.cost_usd == pytest.approx(tokens * 0.12 / 1e6)
+    assert u.cost_source == "estimated"
+    assert "cohere.com/pricing" in u.price_source
+
+    gemini_path = incoming("ruby_llm/*embedding*gemini*")
+    request = json.loads(raw(gemini_path)["http_interactions"][0]["request"]["body"]["string"])
+    gemini = vizlib.load(gemini_path)
+    row = gemini.interactions.iloc[0]
+    assert (row.model, row.endpoint, row.n_inputs, row.n_outputs, row.dimensions) == (
+        "gemini-embedding-001",
+        "batchEmbedContents",
+        len(request["requests"]),
+        3,
+        request["requests"][0]["outputDimensionality"],
+    )
+    # Gemini reports no usage for embeddings: no cost is guessed
+    assert gemini.usage.input_tokens.isna().all()
+    assert gemini.usage.cost_usd.isna().all()
+
+
+def test_transcription_and_a_failed_image_edit() -> None:
+    audio = vizlib.load(incoming("ruby_llm/*transcription*"))
+    answer = json.loads(audio.records[0].exchange.response.body)
+    row = audio.interactions.iloc[0]
+    assert (row.api, row.kind, row.model, row.audio_s) == (
+        "audio",
+        "audio",
+        "gpt-4o-transcribe-diarize",
+        answer["duration"],
+    )
+    assert response_text(audio, 0) == [answer["text"]]
+    u = audio.usage.iloc[0]
+    assert (u.input_tokens, u.output_tokens) == (
+        answer["usage"]["input_tokens"],
+        answer["usage"]["output_tokens"],
+    )
+    assert u.cost_usd == pytest.approx((37 * 6.00 + 144 * 10.00) / 1e6)
+
+    image = vizlib.load(incoming("ruby_llm/*image_edit*"))
+    row = image.interactions.iloc[0]
+    assert (row.api, row.kind, row.status, row.error, row.model, row.n_inputs) == (
+        "images",
+        "images",
+        400,
+        "Invalid image data.",
+        "gpt-image-1.5",
+        1,
+    )
+    assert problems(image) == {0: ["HTTP 400"]}
+
+
+def test_openai_batch_lifecycle_and_results() -> None:
+    path = incoming("ruby_llm/*batch_with_openai*")
+    items = raw(path)["http_interactions"]
+    lines = [
+        json.loads(line)
+        for line in items[-1]["response"]["body"]["string"].splitlines()
+        if line.strip()
+    ]
+    c = vizlib.load(path)
+    ia = c.interactions
+    statuses = [json.loads(it["response"]["body"]["string"])["status"] for it in items[1:-1]]
+    assert ia.kind.tolist() == ["files"] + ["batch"] * 9
+    assert ia.call_status.tolist()[1:-1] == statuses
+    results = ia.iloc[-1]
+    assert (results.api, results.endpoint, results.n_chunks, results.n_outputs) == (
+        "batch",
+        "files/content",
+        len(lines),
+        2,
+    )
+    assert c.chunks[c.chunks.interaction == 9].event.tolist() == [r["custom_id"] for r in lines]
+    tokens = sum(r["response"]["body"]["usage"]["prompt_tokens"] for r in lines)
+    u = c.usage.iloc[-1]
+    assert (u.model, u.input_tokens, u.output_tokens) == ("text-embedding-3-small", tokens, 0)
+    assert u.cost_usd == pytest.approx(tokens * 0.02 / 1e6 * 0.5)
+    assert "50% of the list price" in u.price_source
+    # the lifecycle objects repeat the batch's usage: only the results count
+    assert c.usage.input_tokens.notna().sum() == 1
+
+
+def test_anthropic_batch_results() -> None:
+    path = incoming("ruby_llm/*batch_with_anthropic*")
+    items = raw(path)["http_interactions"]
+    lines = [
+        json.loads(line)
+        for line in items[-1]["response"]["body"]["string"].splitlines()
+        if line.strip()
+    ]
+    c = vizlib.load(path)
+    assert c.interactions.call_status.tolist() == ["in_progress"] * 10 + ["ended", "results"]
+    assert c.interactions.iloc[0].n_inputs == 2
+    assert response_text(c, 11) == ["4", "Jupiter"]
+    usages = [r["result"]["message"]["usage"] for r in lines]
+    u = c.usage.iloc[11]
+    assert (u.input_tokens, u.output_tokens) == (
+        sum(x["input_tokens"] for x in usages),
+        sum(x["output_tokens"] for x in usages),
+    )
+    assert u.cost_usd == pytest.approx((39 * 1.00 + 9 * 5.00) / 1e6 * 0.5)
+
+
+@pytest.mark.parametrize("path", every_file(), ids=lambda p: p.name[-60:])
+def test_no_model_call_is_unknown(path: Path) -> None:
+    c = vizlib.load(path)
+    unknown = c.interactions[c.interactions.api == "unknown"]
+    assert set(unknown.endpoint) <= set(SIDE_KINDS), unknown[["url", "endpoint"]].to_string()
+    assert (unknown.kind == unknown.endpoint).all()
+
+
+def test_dashboard_problems_equal_the_listed_problems_on_incoming() -> None:
+    require_shared()
+    corpus = vizlib.load_many(INCOMING, cache=False, progress=False)
+    table = dashboard(
+        corpus.interactions, corpus.chunks, corpus.tool_calls, corpus.usage, corpus.names
+    )
+    for row in table.itertuples():
+        found = problems(corpus.cassette(row.cassette))
+        assert row.problems == sum(len(v) for v in found.values()), row.cassette
+    kinds = dict(zip(table.cassette, table.kind, strict=True))
+    assert kinds[next(n for n in kinds if "batch_with_openai" in n)] == "batch, files"
+
+
+def _cassette(exchanges: list[tuple[str, object, object, str]]) -> str:
+    """A VCR.py cassette of POST exchanges `(url, request, response, content type)`."""
+    return yaml.safe_dump(
+        {
+            "version": 1,
+            "interactions": [
+                {
+                    "request": {
+                        "uri": url,
+                        "method": "POST",
+                        "body": json.dumps(request),
+                        "headers": {"content-type": ["application/json"]},
+                    },
+                    "response": {
+                        "status": {"code": 200, "message": "OK"},
+                        "headers": {"Content-Type": [content_type]},
+                        "body": {
+                            "string": response
+                            if isinstance(response, str)
+                            else json.dumps(response)
+                        },
+                    },
+                }
+                for url, request, response, content_type in exchanges
+            ],
+        }
+    )
+
+
+def test_other_families_from_generated_exchanges() -> None:
+    pull = "".join(
+        json.dumps(line) + "\n"
+        for line in ({"status": "pulling manifest"}, {"status": "verifying"}, {"status": "success"})
+    )
+    text = _cassette(
+        [
+            (
+                "https://api.openai.com/v1/moderations",
+                {"model": "omni-moderation-latest", "input": ["a", "b"]},
+                {
+                    "id": "modr-1",
+                    "model": "omni-moderation-latest",
+                    "results": [{"flagged": False}, {"flagged": True}],
+                },
+                "application/json",
+            ),
+            (
+                "https://api.cohere.com/v2/rerank",
+                {"model": "rerank-v3.5", "query": "q", "documents": ["x", "y", "z"]},
+                {
+                    "id": "r1",
+                    "results": [{"index": 2, "relevance_score": 0.9}],
+                    "meta": {"billed_units": {"search_units": 1}},
+                },
+                "application/json",
+            ),
+            (
+                "https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/text-embedding-005:predict",
+                {"instances": [{"content": "a"}, {"content": "b"}]},
+                {
+                    "predictions": [
+                        {"embeddings": {"values": [0.1, 0.2], "statistics": {"token_count": 3}}},
+                        {"embeddings": {"values": [0.3, 0.4], "statistics": {"token_count": 4}}},
+                    ]
+                },
+                "application/json",
+            ),
+            (
+                "https://api.openai.com/v1/audio/speech",
+                {"model": "gpt-4o-mini-tts", "input": "Hello there", "voice": "alloy"},
+                "ID3 audio bytes",
+                "audio/mpeg",
+            ),
+            (
+                "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:countTokens",
+                {"contents": []},
+                {"totalTokens": 31},
+                "application/json",
+            ),
+            (
+                "http://localhost:11434/api/pull",
+                {"model": "llama3.2"},
+                pull,
+                "application/x-ndjson",
+            ),
+            (
+                "https://api.cohere.com/v1/generate",
+                {"model": "command", "prompt": "Say hi"},
+                {
+                    "id": "g1",
+                    "generations": [{"text": "Hi!", "finish_reason": "COMPLETE"}],
+                    "meta": {"billed_units": {"input_tokens": 2, "output_tokens": 2}},
+                },
+                "application/json",
+            ),
+        ]
+    )
+    c = vizlib.load(text, name="families.yaml")
+    ia = c.interactions
+    assert ia[["api", "kind", "n_inputs", "n_outputs"]].astype(object).where(
+        ia[["api", "kind", "n_inputs", "n_outputs"]].notna(), None
+    ).values.tolist() == [
+        ["moderation", "moderation", 2, 2],
+        ["rerank", "rerank", 3, 1],
+        ["embeddings", "embeddings", 2, 2],
+        ["audio", "audio", 1, None],
+        ["token-count", "token-count", None, None],
+        ["unknown", "download", None, None],
+        ["cohere-v1", "chat", None, None],
+    ]
+    assert ia.finish_reason.tolist()[0] == "flagged"
+    assert ia.dimensions.tolist()[2] == 2
+    assert ia.characters.tolist()[3] == len("Hello there")
+    assert ia.counted_tokens.tolist()[4] == 31
+    assert (ia.model.tolist()[4], ia.n_chunks.tolist()[5]) == ("gemini-2.5-flash", 3)
+    assert c.usage.input_tokens.tolist()[2] == 7
+    assert response_text(c, 6) == ["Hi!"]
+    assert c.usage.iloc[6][["input_tokens", "output_tokens"]].tolist() == [2, 2]
+
+
+def test_a_call_that_is_not_a_stream_shows_a_card() -> None:
+    from vizlib.standalone import report_html  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.views.card import card_html, card_rows  # noqa: PLC0415
+
+    c = vizlib.load(incoming("ruby_llm/*embedding*cohere*"))
+    rows = dict(card_rows(c, 0))
+    assert rows["kind"] == "embeddings"
+    assert rows["endpoint"] == "POST embed"
+    assert (rows["inputs"], rows["outputs"], rows["dimensions"]) == ("1", "1", "1,024")
+    assert rows["input tokens"] == "7"
+    assert rows["cost"] == "~$0.000001"
+    page = report_html([c], redact=True)
+    assert page.count("vz-card") == 1
+    # a streamed call has its timeline alone
+    stream = vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
+    assert "vz-card" not in report_html([stream], redact=True)
+    # cassette text is escaped in the card
+    hostile = _cassette(
+        [
+            (
+                "https://api.openai.com/v1/embeddings",
+                {"model": "<b>m</b>", "input": "x"},
+                {"error": {"message": "<script>alert(1)</script>"}},
+                "application/json",
+            )
+        ]
+    )
+    card = card_html(vizlib.load(hostile, name="hostile.yaml"), 0)
+    assert "<script>" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+
+
+def test_the_notebook_view_shows_the_card_where_there_is_no_stream() -> None:
+    from vizlib.views.widget import CassetteView  # noqa: PLC0415 - widgets load on demand
+
+    view = CassetteView(vizlib.load(incoming("ruby_llm/*transcription*")))
+    _, panel = view.timeline.children
+    assert "vz-card" in panel.value
+    assert "gpt-4o-transcribe-diarize" in panel.value
+    streamed = CassetteView(
+        vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
+    )
+    assert len(streamed.timeline.children) == 1
