@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from vizlib.conversation import ToolResult, roundtrips, tool_results
+from vizlib.conversation import CallLink, ToolResult, call_links
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.frames import build_frame
@@ -20,6 +20,7 @@ from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
 from vizlib.sample import SAMPLE_NAME, sample_cassette
+from vizlib.threads import Link, run_links
 
 Source = str | bytes | os.PathLike[str]
 
@@ -60,14 +61,24 @@ class Cassette:
         return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
 
     @cached_property
+    def links(self) -> list[Link]:
+        """Per interaction: its thread, parent and relation (see `vizlib.threads`)."""
+        return run_links(self.records)
+
+    @cached_property
+    def call_links(self) -> list[list[CallLink]]:
+        """Per interaction, per tool call: the request that sent it back, and its result."""
+        return call_links(self.records, self.links)
+
+    @cached_property
     def roundtrips(self) -> list[list[bool | None]]:
-        """Per interaction, per tool call: whether the next request sent it back unchanged."""
-        return roundtrips(self.records)
+        """Per interaction, per tool call: whether the request that sent it back kept it."""
+        return [[c.roundtrip for c in row] for row in self.call_links]
 
     @cached_property
     def tool_results(self) -> list[list[ToolResult | None]]:
         """Per interaction, per tool call: the result a later request sent for it."""
-        return tool_results(self.records)
+        return [[c.result for c in row] for row in self.call_links]
 
     @cached_property
     def interactions(self) -> pd.DataFrame:

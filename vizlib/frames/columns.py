@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from vizlib.records import Api, ChunkKind
+from vizlib.threads import RELATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,14 @@ INTERACTIONS = (
     Column("complete", "bool", "False where a stream ended early (no end marker)"),
     Column("error", STR, "error message the response carried, if any"),
     Column("response_id", STR, "the provider's response id"),
+    Column("thread", "int64", "the conversation this request belongs to, numbered as they appear"),
+    Column("parent", "Int64", "the interaction this request continues; NA for a new conversation"),
+    Column(
+        "relation",
+        CAT,
+        "to its parent: first, continues, retry, branch, side, poll or subagent",
+        RELATIONS,
+    ),
 )
 
 CHUNKS = (
@@ -102,12 +111,20 @@ TOOL_CALLS = (
     Column("args", "object", "the parsed arguments, or None where not valid JSON"),
     Column("valid_json", "bool", "whether `arguments` parses as JSON"),
     Column("n_fragments", "int64", "stream events that carried this call"),
-    Column("roundtrip", "boolean", "next request sent this exact call back; NA if no next request"),
+    Column(
+        "roundtrip",
+        "boolean",
+        "the request that sent this call back kept it unchanged; NA where none sent it back",
+    ),
     Column(
         "schema_valid", "boolean", "arguments match the tool's declared JSON schema; NA if none"
     ),
     Column("result", STR, "the result a later request sent for this call"),
-    Column("result_interaction", "Int64", "the interaction whose request carried the result"),
+    Column(
+        "result_interaction",
+        "Int64",
+        "the interaction whose request carried the result (the call's echo, where it had one)",
+    ),
 )
 
 USAGE = (
