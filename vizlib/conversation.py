@@ -178,12 +178,14 @@ def call_links(
                 refs, results = turn
                 if position < len(refs):
                     where, candidates = child, [refs[position]]
-                if not call.id and position < len(results):
+                if position < len(results):
                     by_position = results[position]
             roundtrip = any(same_call(call, ref) for ref in candidates) if candidates else None
             change = describe_change(call, candidates[-1]) if roundtrip is False else None
             result = index.answer(call.id, item.index, where) if call.id else None
-            row.append(CallLink(where, roundtrip, change, result or by_position))
+            if result is None and where is not None and where == child:
+                result = by_position  # no id, or one the client rewrote: by position
+            row.append(CallLink(where, roundtrip, change, result))
         out.append(row)
     return out
 

@@ -123,6 +123,7 @@ class _Builder:
         self.threads = 0
         self.exact: dict[tuple[int, int], int] = {}  # (length, hash) -> latest request
         self.prefixes: dict[tuple[int, int], int] = {}  # (length, hash) -> latest sharing it
+        self.signature: dict[int, tuple[int, int]] = {}  # request -> (length, hash)
         self.continued: set[int] = set()
         self.by_response: dict[str, int] = {}
         self.call_maker: dict[str, int] = {}
@@ -157,12 +158,17 @@ class _Builder:
         same = self.exact.get((count, hashes[-1]))
         extended = next(
             (
-                self.exact[(length, hashes[length - 1])]
+                (length, self.exact[(length, hashes[length - 1])])
                 for length in range(count - 1, 0, -1)
                 if (length, hashes[length - 1]) in self.exact
             ),
             None,
         )
+        if by_id is not None and extended is not None:
+            # the id's maker, unless a request it led to is extended further
+            length, value = self.signature.get(by_id, (0, 0))
+            if extended[0] <= length <= count and hashes[length - 1] == value:
+                extended = None
         shared = next(
             (
                 (length, self.prefixes[(length, hashes[length - 1])])
@@ -176,10 +182,10 @@ class _Builder:
             link = self.extension(previous)
         elif same is not None and same not in self.continued:
             link = self.link(same, "retry")
+        elif extended is not None and (by_id is None or extended[1] > by_id):
+            link = self.extension(extended[1])
         elif by_id is not None:
             link = self.extension(by_id)
-        elif extended is not None:
-            link = self.extension(extended)
         elif shared and any(m.role in ("assistant", "tool") for m in messages[: shared[0]]):
             link = self.link(shared[1], "branch")
         else:
@@ -189,6 +195,7 @@ class _Builder:
         for length, value in enumerate(hashes, 1):
             self.prefixes[(length, value)] = item.index
         self.exact[(count, hashes[-1])] = item.index
+        self.signature[item.index] = (count, hashes[-1])
         self.answered.update(answers)
         return link
 

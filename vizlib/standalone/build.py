@@ -66,6 +66,7 @@ def _assembly_data(calls: list[CallAssembly], last_seq: int) -> dict[str, Any]:
                 "schema": c.schema.valid,
                 "schemaMessage": c.schema.message,
                 "roundtrip": c.roundtrip,
+                "change": c.change,
                 "result": c.result,
                 "resultInteraction": c.result_interaction,
             }

@@ -64,7 +64,7 @@
         checks.appendChild(document.createTextNode(" "));
         checks.appendChild(badge(call.schema, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, call.schemaMessage));
         checks.appendChild(document.createTextNode(" "));
-        checks.appendChild(badge(call.roundtrip, "round trip: sent back unchanged", "round trip: sent back changed", "round trip: no next request to compare"));
+        checks.appendChild(badge(call.roundtrip, "round trip: sent back unchanged", "round trip: " + (call.change || "sent back changed"), "round trip: not sent back by a later request"));
         box.appendChild(checks);
         if (call.valid) box.appendChild(el("pre", "vz-parsed", call.pretty));
         var result = el("div", null, call.resultInteraction === null ? "result: " : "result (sent in interaction " + call.resultInteraction + "):");
