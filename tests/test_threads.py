@@ -18,6 +18,8 @@ import vizlib
 from tests.agentrun import EXPECTED_LINKS, agent_run_har
 from tests.shared import SHARED, need, require_shared, shared_files
 from vizlib.analysis.problems import problems
+from vizlib.analysis.threads import thread_table, thread_transcript
+from vizlib.analysis.turns import request_growth
 from vizlib.readers import read_exchanges
 
 INCOMING = SHARED.parent / "incoming"
@@ -365,3 +367,59 @@ def test_echoes_are_checked_in_every_container() -> None:
     assert set(seen) >= {"go-vcr", "vcr.py", "ruby-vcr", "har", "httprr"}, seen
     assert seen["har"] == 3
     assert seen["httprr"] == 1
+
+
+def test_tokens_and_cost_per_thread_and_sub_agent() -> None:
+    c = _incoming(TEAM)
+    table = thread_table(c).set_index("thread")
+    usage = c.usage.set_index("interaction")
+    # the leader (0 and 5), then each member agent with its own request
+    assert table.requests.tolist() == [2, 1, 1]
+    assert table.side_requests.tolist() == [1, 1, 1]
+    assert table.relation.tolist() == ["first", "subagent", "subagent"]
+    assert table.parent_thread.tolist() == [pd.NA, 0, 0]
+    own = [usage.loc[[0, 5]], usage.loc[[1]], usage.loc[[3]]]
+    assert table.input_tokens.tolist() == [int(u.input_tokens.sum()) for u in own]
+    assert table.output_tokens.tolist() == [int(u.output_tokens.sum()) for u in own]
+    assert table.at[0, "total_input_tokens"] == int(usage.input_tokens.sum())
+    assert table.at[0, "total_cost_usd"] == pytest.approx(usage.cost_usd.sum())
+    assert table.at[1, "total_cost_usd"] == pytest.approx(usage.at[1, "cost_usd"])
+
+
+def test_a_thread_transcript_reads_each_message_once() -> None:
+    c = vizlib.load(agent_run_har(), name="run.har")
+    main = [(t.role, t.source, t.content) for t in thread_transcript(c, 0)]
+    assert main == [
+        (
+            "system",
+            "request",
+            "You coordinate trip planning. Delegate research with the research tool.",
+        ),
+        ("user", "request", "Plan Lisbon."),
+        ("assistant", "response", ""),
+        ("tool", "request", "Lisbon in May is mostly sunny, around 22C."),
+        ("assistant", "response", ""),
+        ("tool", "request", "Booked."),
+        ("assistant", "response", "Booked Lisbon for May; expect sun."),
+    ]
+    research = thread_transcript(c, 1)
+    # the sub-agent: its task, the search call, its result, then (the retry's) answer
+    assert [t.role for t in research] == ["system", "user", "assistant", "tool", "assistant"]
+    assert research[-1].content == "Lisbon in May is mostly sunny, around 22C."
+    assert [t.content for t in thread_transcript(c, 2)] == [
+        "Make it June.",
+        "June in Lisbon is warmer still.",
+    ]
+
+
+def test_turns_compare_each_request_with_its_parent() -> None:
+    growth = request_growth(_incoming(LANGCHAIN_AGENT))
+    # 4 continues 2 across the Tavily search; 7 starts again though 6 came before it
+    assert [(g.interaction, g.parent, g.shared_prefix, g.diverged) for g in growth[2:8]] == [
+        (2, None, 0, "first request"),
+        (3, 2, 0, "side request (no conversation)"),
+        (4, 2, 2, "extends #2"),
+        (5, 4, 0, "side request (no conversation)"),
+        (6, 4, 0, "side request (no conversation)"),
+        (7, None, 0, "first request"),
+    ]
