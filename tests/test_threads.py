@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 import vizlib
 from tests.agentrun import EXPECTED_LINKS, agent_run_har
@@ -20,6 +21,7 @@ from tests.shared import SHARED, need, require_shared, shared_files
 from vizlib.analysis.problems import problems
 from vizlib.analysis.threads import thread_table, thread_transcript
 from vizlib.analysis.turns import request_growth
+from vizlib.cli import main
 from vizlib.readers import read_exchanges
 
 INCOMING = SHARED.parent / "incoming"
@@ -422,4 +424,21 @@ def test_turns_compare_each_request_with_its_parent() -> None:
         (5, 4, 0, "side request (no conversation)"),
         (6, 4, 0, "side request (no conversation)"),
         (7, None, 0, "first request"),
+    ]
+
+
+def test_summary_shows_thread_and_relation() -> None:
+    require_shared()
+    result = CliRunner().invoke(main, ["summary", str(INCOMING / TEAM)])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("│")]
+    cells = [[cell.strip() for cell in row.strip("│").split("│")][:3] for row in rows]
+    assert cells == [
+        ["0", "0", "first"],
+        ["1", "1", "subagent #0"],
+        ["2", "1", "side #1"],
+        ["3", "2", "subagent #0"],
+        ["4", "2", "side #3"],
+        ["5", "0", "continues #0"],
+        ["6", "0", "side #5"],
     ]
