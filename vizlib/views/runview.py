@@ -171,9 +171,9 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
             }
         )
     layout = {
-        "title": {"text": "Run: one lane per thread"},
+        "title": {"text": "Run: one lane per thread", "x": 0, "xanchor": "left"},
         "height": 140 + 46 * max(len(order), 1),
-        "margin": {"l": 200, "r": 20, "t": 50, "b": 50},
+        "margin": {"l": 200, "r": 20, "t": 60, "b": 50},
         "xaxis": xaxis,
         "yaxis": {
             "type": "category",
@@ -181,7 +181,7 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
             "categoryarray": [lanes[t] for t in reversed(order)],
             "automargin": True,
         },
-        "legend": {"orientation": "h", "y": -0.25},
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
         "clickmode": "event",
         "hovermode": "closest",
         "meta": {"vizlib": "run", "interactions": len(cassette)},
