@@ -8,7 +8,6 @@ up its own, by position in the next request of the same thread.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,17 +102,25 @@ class _Index:
 
     @staticmethod
     def _after(entries: list[tuple[int, Any]], index: int) -> tuple[int, Any] | None:
-        position = bisect.bisect_right([e[0] for e in entries], index)
-        return entries[position] if position < len(entries) else None
+        """The first entry after interaction `index` (entries are in file order)."""
+        low, high = 0, len(entries)
+        while low < high:
+            middle = (low + high) // 2
+            if entries[middle][0] <= index:
+                low = middle + 1
+            else:
+                high = middle
+        return entries[low] if low < len(entries) else None
 
     def echo(self, call_id: str, index: int) -> tuple[int, list[ToolCallRef]] | None:
         return self._after(self.sent.get(call_id, []), index)
 
     def answer(self, call_id: str, index: int, prefer: int | None) -> ToolResult | None:
         entries = self.answers.get(call_id, [])
-        for where, content in entries:
-            if where == prefer:
-                return ToolResult(content, where)
+        if prefer is not None:
+            found = self._after(entries, prefer - 1)
+            if found and found[0] == prefer:
+                return ToolResult(found[1], found[0])
         found = self._after(entries, index)
         return ToolResult(found[1], found[0]) if found else None
 
