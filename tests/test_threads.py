@@ -432,13 +432,14 @@ def test_summary_shows_thread_and_relation() -> None:
     result = CliRunner().invoke(main, ["summary", str(INCOMING / TEAM)])
     assert result.exit_code == 0, result.output
     rows = [line for line in result.output.splitlines() if line.startswith("│")]
-    cells = [[cell.strip() for cell in row.strip("│").split("│")][:3] for row in rows]
+    cells = [[cell.strip() for cell in row.strip("│").split("│")][:2] for row in rows]
+    # each row: the interaction, then its thread, relation and parent
     assert cells == [
-        ["0", "0", "first"],
-        ["1", "1", "subagent #0"],
-        ["2", "1", "side #1"],
-        ["3", "2", "subagent #0"],
-        ["4", "2", "side #3"],
-        ["5", "0", "continues #0"],
-        ["6", "0", "side #5"],
+        ["0", "0 first"],
+        ["1", "1 subagent #0"],
+        ["2", "1 side #1"],
+        ["3", "2 subagent #0"],
+        ["4", "2 side #3"],
+        ["5", "0 continues #0"],
+        ["6", "0 side #5"],
     ]

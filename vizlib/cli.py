@@ -41,8 +41,7 @@ def summary_table(cassette: Cassette) -> Table:
     )
     for header, justify in [
         ("#", "right"),
-        ("thread", "right"),
-        ("relation", "left"),
+        ("thread", "left"),
         ("api", "left"),
         ("model", "left"),
         ("stream", "left"),
@@ -60,8 +59,8 @@ def summary_table(cassette: Cassette) -> Table:
     for row, link in zip(frame.to_dict(orient="records"), links, strict=True):
         table.add_row(
             str(row["interaction"]),
-            str(link["thread"]),
-            str(link["relation"]) + ("" if pd.isna(link["parent"]) else f" #{link['parent']}"),
+            f"{link['thread']} {link['relation']}"
+            + ("" if pd.isna(link["parent"]) else f" #{link['parent']}"),
             str(row["api"]),
             "" if pd.isna(row["model"]) else str(row["model"]),
             "yes" if row["stream"] else "no",
