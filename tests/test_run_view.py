@@ -57,7 +57,10 @@ def test_without_recorded_times_the_axis_is_the_order(seed: vizlib.Cassette) -> 
 def test_the_notebook_view_has_the_run_tab_and_a_click_selects() -> None:
     view = CassetteView(_run())
     assert TABS[-1] == "Run"
-    assert view.tabs.children[-1] is view.run
+    assert view.tabs.children[-1].children[0] is view.run
+    threads = view.tabs.children[-1].children[1].value
+    assert ">subagent from #0<" in threads
+    assert ">branch from #5<" in threads
     branch = next(t for t in view.run.data if t.name == "branch")
     assert list(branch.customdata) == [8]
     view._select_node(branch, Points(point_inds=[0], xs=[], ys=[], trace_name="branch"), None)
@@ -94,6 +97,20 @@ def test_the_report_draws_the_run_and_a_click_selects_the_request(
     shown = page.locator(".vz-interaction:not([hidden])")  # type: ignore[attr-defined]
     assert shown.get_attribute("data-interaction") == "4"
     assert "Lisbon in May is mostly sunny" in shown.inner_text()
+    rows = page.locator(".vz-threads tbody tr")  # type: ignore[attr-defined]
+    assert rows.count() == 3
+    # the coordinator: 0, 5, 7 (and the side request 6); with its sub-agent and branch
+    assert rows.nth(0).inner_text().split("\t") == [
+        "0",
+        "first",
+        "3",
+        "1",
+        "gpt-4o-mini-2024-07-18",
+        "780",
+        "72",
+        "~$0.000160",
+        "1,600 in, 145 out, ~$0.000327",
+    ]
     screenshot(page, "report-run-view", full_page=False)
     assert watched.errors == []  # type: ignore[attr-defined]
     assert watched.outgoing == []  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
-from vizlib.views.runview import is_linear, run_figure_dict
+from vizlib.views.runview import is_linear, run_figure_dict, threads_html
 
 MAX_TIMELINE_POINTS = 3000
 Progress = Callable[[Cassette], None]
@@ -111,7 +111,7 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
         "overview": overview_html(cassette),
         "turns": turns_html(request_growth(cassette)) if len(cassette) > 1 else "",
         "interactions": interactions,
-        "run": run,
+        "run": threads_html(cassette) if run else "",
         "data": data,
     }
 

@@ -18,9 +18,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from vizlib.analysis.problems import problems
+from vizlib.analysis.threads import thread_table
 from vizlib.cassette import Cassette
 from vizlib.views.figures import escape
 from vizlib.views.format import cost, count, missing
+from vizlib.views.html import render
 from vizlib.views.labels import interaction_label
 
 MARKERS = {  # relation: (symbol, colour, size)
@@ -192,3 +194,36 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
 def run_figure(cassette: Cassette) -> go.Figure:
     """The run view as a `plotly.graph_objects.Figure`."""
     return go.Figure(run_figure_dict(cassette))
+
+
+def threads_html(cassette: Cassette) -> str:
+    """Tokens and cost per thread, own and with the threads it spawned, as an HTML table."""
+    table = thread_table(cassette)
+    estimated = cassette.usage.cost_source.eq("estimated").fillna(False)
+    thread_of = cassette.interactions.thread
+    source = {
+        int(t): "estimated" if estimated[thread_of == t].any() else "reported" for t in table.thread
+    }
+    rows = []
+    for row in table.to_dict(orient="records"):
+        thread = int(row["thread"])
+        started = row["relation"]
+        if not missing(row["parent"]):
+            started += f" from #{row['parent']}"
+        total_cost = cost(row["total_cost_usd"], source[thread])
+        rows.append(
+            {
+                "thread": thread,
+                "started": started,
+                "requests": row["requests"],
+                "side": row["side_requests"],
+                "models": row["models"],
+                "input": count(row["input_tokens"]),
+                "output": count(row["output_tokens"]),
+                "cost": cost(row["cost_usd"], source[thread]),
+                "total": f"{count(row['total_input_tokens'])} in, "
+                f"{count(row['total_output_tokens'])} out"
+                + (f", {total_cost}" if total_cost else ""),
+            }
+        )
+    return render("threads.html.j2", threads=rows)

@@ -22,7 +22,7 @@ from vizlib.views.corpus import TITLES, cassettes_dashboard, dashboard_html, tur
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
-from vizlib.views.runview import run_figure
+from vizlib.views.runview import run_figure, threads_html
 
 TABS = (
     "Overview",
@@ -81,7 +81,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
                 self.usage,
                 widgets.VBox([self.search, self.transcript]),
                 self.raw,
-                self.run,
+                widgets.VBox([self.run, widgets.HTML(threads_html(cassette))]),
             ]
         )
         for position, title in enumerate(TABS):
