@@ -92,8 +92,11 @@ def test_whole_shared_folder_as_one_report(chromium: object, tmp_path: Path) -> 
     assert index_rows == counts["sections"] == files
     assert counts["rendered"] == counts["plots"]
     assert counts["empty"] == 0
-    # usage, context and one timeline per cassette; the empty httprr trace has no interaction
-    assert counts["plots"] == 3 * files - 1
+    # usage, context and one timeline per cassette; the empty httprr trace has no interaction;
+    # a run view for each cassette that is more than one linear conversation
+    runs = page.locator(".vz-run").count()  # type: ignore[attr-defined]
+    assert runs == 12
+    assert counts["plots"] == 3 * files - 1 + runs
     # the dashboard sorts by a column when its header is clicked, and its numbers are the frames'
     corpus = vizlib.load_many(SHARED, cache=False, progress=False)
     page.click(".vz-dashboard th[data-key=output_tokens]")  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vizlib.conversation import ToolResult, roundtrips, tool_results
+from vizlib.conversation import CallLink, ToolResult, call_links
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
 from vizlib.limits import Limits, read_bounded, using
@@ -18,6 +18,7 @@ from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
 from vizlib.sample import SAMPLE_NAME, sample_cassette
+from vizlib.threads import Link, run_links
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,14 +71,24 @@ class Cassette:
         return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
 
     @cached_property
+    def links(self) -> list[Link]:
+        """Per interaction: its thread, parent and relation (see `vizlib.threads`)."""
+        return run_links(self.records)
+
+    @cached_property
+    def call_links(self) -> list[list[CallLink]]:
+        """Per interaction, per tool call: the request that sent it back, and its result."""
+        return call_links(self.records, self.links)
+
+    @cached_property
     def roundtrips(self) -> list[list[bool | None]]:
-        """Per interaction, per tool call: whether the next request sent it back unchanged."""
-        return roundtrips(self.records)
+        """Per interaction, per tool call: whether the request that sent it back kept it."""
+        return [[c.roundtrip for c in row] for row in self.call_links]
 
     @cached_property
     def tool_results(self) -> list[list[ToolResult | None]]:
         """Per interaction, per tool call: the result a later request sent for it."""
-        return tool_results(self.records)
+        return [[c.result for c in row] for row in self.call_links]
 
     @cached_property
     def interactions(self) -> pd.DataFrame:

@@ -50,6 +50,7 @@ def summary_table(cassette: Cassette) -> Table:
     )
     for header, justify in [
         ("#", "right"),
+        ("thread", "left"),
         ("api", "left"),
         ("model", "left"),
         ("stream", "left"),
@@ -63,9 +64,12 @@ def summary_table(cassette: Cassette) -> Table:
         ("cost", "right"),
     ]:
         table.add_column(header, justify=justify, no_wrap=header != "tool calls")  # type: ignore[arg-type]
-    for row in frame.to_dict(orient="records"):
+    links = cassette.interactions[["thread", "parent", "relation"]].to_dict(orient="records")
+    for row, link in zip(frame.to_dict(orient="records"), links, strict=True):
         table.add_row(
             str(row["interaction"]),
+            f"{link['thread']} {link['relation']}"
+            + ("" if pd.isna(link["parent"]) else f" #{link['parent']}"),
             cell(row["api"]),
             cell("" if pd.isna(row["model"]) else row["model"]),
             "yes" if row["stream"] else "no",

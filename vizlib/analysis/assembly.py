@@ -27,6 +27,7 @@ class CallAssembly:
     valid_json: bool
     schema: SchemaCheck
     roundtrip: bool | None
+    change: str | None
     result: str | None
     result_interaction: int | None
     pretty: str
@@ -67,11 +68,10 @@ def assemble(cassette: Cassette, interaction: int, *, redact: bool = False) -> l
     in the text the calls carry for display.
     """
     item = cassette.records[interaction]
-    trips = cassette.roundtrips[interaction]
-    results = cassette.tool_results[interaction]
     declared = item.decoded.tools
     out = []
-    for call, trip, result in zip(item.decoded.tool_calls, trips, results, strict=True):
+    for call, link in zip(item.decoded.tool_calls, cassette.call_links[interaction], strict=True):
+        result = link.result
         args, valid = parse_arguments(call.arguments)
         schema = (
             check_schema(args, declared.get(call.name))
@@ -88,7 +88,8 @@ def assemble(cassette: Cassette, interaction: int, *, redact: bool = False) -> l
                 args=args,
                 valid_json=valid,
                 schema=schema,
-                roundtrip=trip,
+                roundtrip=link.roundtrip,
+                change=link.change,
                 result=result.content if result else None,
                 result_interaction=result.interaction if result else None,
                 pretty=_pretty(call.arguments, args, valid),

@@ -27,6 +27,6 @@ def problems(cassette: Cassette) -> dict[int, list[str]]:
             elif call.schema.valid is False:
                 found.append(f"{call.name}: schema mismatch")
             if call.roundtrip is False:
-                found.append(f"{call.name}: sent back changed")
+                found.append(f"{call.name}: {call.change or 'sent back changed'}")
         out[record.index] = found
     return out

@@ -1,8 +1,10 @@
-"""Turn by turn: what each request adds to the one before, and where their shared prefix ends.
+"""Turn by turn: what each request adds to its parent, and where their shared prefix ends.
 
 Prompt caches match a request's prefix (tools, system prompt, then messages);
-where a request stops repeating the one before, the cache can only have hit
-up to there, which the cached-token count beside it shows.
+where a request stops repeating the one it continues, the cache can only have
+hit up to there, which the cached-token count beside it shows. A request is
+compared with its parent in the run (`vizlib.threads`), not with whatever
+request happened to come before it in the file.
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from vizlib.records import Interaction, Message
 
 @dataclass(frozen=True, slots=True)
 class RequestGrowth:
-    """How one request relates to the one before it in the cassette."""
+    """How one request relates to its parent in the run."""
 
     interaction: int
+    thread: int
+    parent: int | None
+    relation: str
     messages: int
     shared_prefix: int
     added: int
@@ -51,39 +56,63 @@ def _number(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
+def _relation_text(item: Interaction, parent: int | None, relation: str) -> str | None:
+    """What the relation alone says, where no comparison of messages follows."""
+    if relation == "side":
+        return "side request (no conversation)"
+    if relation == "poll":
+        return f"polls the response of #{parent}"
+    if parent is None:
+        return "first request"
+    if relation == "subagent":
+        return f"sub-agent: a new conversation for a tool call of #{parent}"
+    return None
+
+
 def request_growth(cassette: Cassette) -> list[RequestGrowth]:
-    """Each request against the one before: messages, shared prefix, additions, and cache use."""
+    """Each request against its parent: messages, shared prefix, additions, and cache use."""
     usage = cassette.usage.set_index("interaction")
     out = []
-    previous: Interaction | None = None
-    for item in cassette.records:
+    for item, link in zip(cassette.records, cassette.links, strict=True):
         messages = _requests(item)
-        if previous is None:
-            shared, diverged = 0, "first request"
-        elif previous.decoded.tools != item.decoded.tools:
-            shared, diverged = 0, "tools changed"
-        else:
-            before = _requests(previous)
-            shared = 0
+        diverged = _relation_text(item, link.parent, link.relation)
+        shared = 0
+        if diverged is None and link.parent is not None:
+            parent = cassette.records[link.parent]
+            before = _requests(parent)
             while shared < min(len(before), len(messages)) and _key(before[shared]) == _key(
                 messages[shared]
             ):
                 shared += 1
-            if shared == len(before):
-                diverged = "extends the previous request"
+            if parent.decoded.tools != item.decoded.tools:
+                shared, diverged = 0, f"tools changed since #{link.parent}"
+            elif link.relation == "retry":
+                diverged = f"retries #{link.parent}"
+            elif shared == len(before) and link.relation == "branch":
+                diverged = f"branches from #{link.parent}, which another request continues"
+            elif shared == len(before):
+                diverged = (
+                    "extends the previous request"
+                    if link.parent == item.index - 1
+                    else f"extends #{link.parent}"
+                )
             else:
                 changed = before[shared]
-                diverged = f"message {shared} ({changed.role}) differs"
+                diverged = f"message {shared} ({changed.role}) of #{link.parent} differs"
+                if link.parent == item.index - 1:
+                    diverged = f"message {shared} ({changed.role}) differs"
         out.append(
             RequestGrowth(
                 interaction=item.index,
+                thread=link.thread,
+                parent=link.parent,
+                relation=link.relation,
                 messages=len(messages),
                 shared_prefix=shared,
                 added=len(messages) - shared,
-                diverged=diverged,
+                diverged=diverged or "",
                 input_tokens=_number(usage.input_tokens.get(item.index)),
                 cached_tokens=_number(usage.cached_tokens.get(item.index)),
             )
         )
-        previous = item
     return out

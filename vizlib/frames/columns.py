@@ -7,6 +7,7 @@ from typing import get_args
 
 from vizlib.kinds import KINDS as CALL_KINDS
 from vizlib.records import Api, ChunkKind
+from vizlib.threads import RELATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,14 @@ INTERACTIONS = (
     Column("characters", "Int64", "characters of text sent to be spoken"),
     Column("counted_tokens", "Int64", "tokens a token-counting call reported (not consumed)"),
     Column("call_status", STR, "state of a batch, run or background response (`completed`...)"),
+    Column("thread", "int64", "the conversation this request belongs to, numbered as they appear"),
+    Column("parent", "Int64", "the interaction this request continues; NA for a new conversation"),
+    Column(
+        "relation",
+        CAT,
+        "to its parent: first, continues, retry, branch, side, poll or subagent",
+        RELATIONS,
+    ),
 )
 
 CHUNKS = (
@@ -122,12 +131,20 @@ TOOL_CALLS = (
     Column("args", "object", "the parsed arguments, or None where not valid JSON"),
     Column("valid_json", "bool", "whether `arguments` parses as JSON"),
     Column("n_fragments", "int64", "stream events that carried this call"),
-    Column("roundtrip", "boolean", "next request sent this exact call back; NA if no next request"),
+    Column(
+        "roundtrip",
+        "boolean",
+        "the request that sent this call back kept it unchanged; NA where none sent it back",
+    ),
     Column(
         "schema_valid", "boolean", "arguments match the tool's declared JSON schema; NA if none"
     ),
     Column("result", STR, "the result a later request sent for this call"),
-    Column("result_interaction", "Int64", "the interaction whose request carried the result"),
+    Column(
+        "result_interaction",
+        "Int64",
+        "the interaction whose request carried the result (the call's echo, where it had one)",
+    ),
 )
 
 USAGE = (

@@ -8,11 +8,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from vizlib.conversation import parse_arguments, roundtrips, tool_results
+from vizlib.conversation import call_links, parse_arguments
 from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
 from vizlib.records import CallFacts, Interaction, Usage
 from vizlib.redact import redact_url
+from vizlib.threads import run_links
 
 Row = tuple[Any, ...]
 BATCH_PRICE = 0.5
@@ -49,8 +50,8 @@ def endpoint(url: str) -> str:
 
 
 def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
-    """One row per interaction."""
-    for item in interactions:
+    """One row per interaction, with its place in the run (thread, parent, relation)."""
+    for item, link in zip(interactions, run_links(interactions), strict=True):
         request, response, decoded = item.exchange.request, item.exchange.response, item.decoded
         side = side_kind(request) if decoded.api == "unknown" else None
         yield (
@@ -76,6 +77,9 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
             decoded.error,
             decoded.response_id,
             *_facts(decoded.facts),
+            link.thread,
+            link.parent,
+            link.relation,
         )
 
 
@@ -136,12 +140,9 @@ def message_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row
 
 def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
     """One row per tool call, with its round trip and result."""
-    trips = roundtrips(interactions)
-    results = tool_results(interactions)
-    for item, item_trips, item_results in zip(interactions, trips, results, strict=True):
-        for call, trip, result in zip(
-            item.decoded.tool_calls, item_trips, item_results, strict=True
-        ):
+    for item, row in zip(interactions, call_links(interactions), strict=True):
+        for call, link in zip(item.decoded.tool_calls, row, strict=True):
+            result = link.result
             args, valid = parse_arguments(call.arguments)
             yield (
                 name,
@@ -153,7 +154,7 @@ def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[R
                 args,
                 valid,
                 call.n_fragments,
-                trip,
+                link.roundtrip,
                 _schema_valid(args, valid, item.decoded.tools.get(call.name)),
                 result.content if result else None,
                 result.interaction if result else None,

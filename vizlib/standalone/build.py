@@ -32,6 +32,7 @@ from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
+from vizlib.views.runview import is_linear, run_figure_dict, threads_html
 
 MAX_TIMELINE_POINTS = 3000
 Progress = Callable[[Cassette], None]
@@ -67,6 +68,7 @@ def _assembly_data(calls: list[CallAssembly], last_seq: int) -> dict[str, Any]:
                 "schema": c.schema.valid,
                 "schemaMessage": c.schema.message,
                 "roundtrip": c.roundtrip,
+                "change": c.change,
                 "result": c.result,
                 "resultInteraction": c.result_interaction,
             }
@@ -81,6 +83,9 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
         f"usage-{position}": _figure_json(usage_figure(cassette.usage)),
         f"context-{position}": _figure_json(context_figure(cassette.usage, cassette.messages)),
     }
+    run = not is_linear(cassette)
+    if run:
+        data[f"run-{position}"] = script_json(run_figure_dict(cassette))
     interactions = []
     for index in range(len(cassette)):
         n_chunks = int((chunks.interaction == index).sum())
@@ -110,6 +115,7 @@ def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dic
         "overview": overview_html(cassette),
         "turns": turns_html(request_growth(cassette)) if len(cassette) > 1 else "",
         "interactions": interactions,
+        "run": threads_html(cassette) if run else "",
         "data": data,
     }
 

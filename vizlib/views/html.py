@@ -95,7 +95,10 @@ def assembly_context(calls: list[CallAssembly], seq: int) -> list[dict[str, Any]
     for call in calls:
         text, newest = call.at(seq)
         roundtrip_class, roundtrip_text = _state(
-            call.roundtrip, "sent back unchanged", "sent back changed", "no next request to compare"
+            call.roundtrip,
+            "sent back unchanged",
+            call.change or "sent back changed",
+            "not sent back by a later request",
         )
         schema_class = _state(call.schema.valid, "", "", "")[0]
         out.append(

@@ -23,8 +23,17 @@ from vizlib.views.corpus import TITLES, cassettes_dashboard, dashboard_html, tur
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, overview_html, raw_html, style, transcript_html
 from vizlib.views.labels import interaction_label
+from vizlib.views.runview import run_figure, threads_html
 
-TABS = ("Overview", "Token timeline", "Tool-call assembly", "Usage and cost", "Transcript", "Raw")
+TABS = (
+    "Overview",
+    "Token timeline",
+    "Tool-call assembly",
+    "Usage and cost",
+    "Transcript",
+    "Raw",
+    "Run",
+)
 
 
 def _figure_widget(figure: go.Figure) -> widgets.Widget:
@@ -61,6 +70,10 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.search = widgets.Text(placeholder="filter the transcript", layout={"width": "400px"})
         self.transcript = widgets.HTML()
         self.raw = widgets.HTML()
+        self.run = _figure_widget(run_figure(cassette))
+        for trace in self.run.data:
+            if trace.customdata is not None:
+                trace.on_click(self._select_node)
         self.tabs = widgets.Tab(
             children=[
                 self.overview,
@@ -69,6 +82,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
                 self.usage,
                 widgets.VBox([self.search, self.transcript]),
                 self.raw,
+                widgets.VBox([self.run, widgets.HTML(threads_html(cassette))]),
             ]
         )
         for position, title in enumerate(TABS):
@@ -114,6 +128,11 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.raw.value = raw_html(
             raw_exchange(self.cassette, index, redact=self.redact), redacted=self.redact
         )
+
+    def _select_node(self, trace: Any, points: Any, _state: Any) -> None:
+        """A click on the run view selects that interaction in the other tabs."""
+        if points.point_inds:
+            self.selector.value = int(trace.customdata[points.point_inds[0]])
 
     def _show_assembly(self, seq: int) -> None:
         event = self._events[seq] if seq < len(self._events) else ""

@@ -25,7 +25,16 @@
       if (!fig) return;
       div.dataset.rendered = "1";
       Plotly.newPlot(div, fig.data, fig.layout, {responsive: true, displaylogo: false});
+      if (div.dataset.selects) div.on("plotly_click", function (event) { selectNode(div, event); });
     });
+  }
+  function selectNode(div, event) {
+    var point = event && event.points && event.points[0];
+    if (!point || point.customdata === undefined || point.customdata === null) return;
+    var select = div.closest(".vz-cassette").querySelector(".vz-select");
+    if (!select) return;
+    select.value = String(point.customdata);
+    select.dispatchEvent(new Event("change"));
   }
   function badge(ok, yes, no, unknown, message) {
     var cls = ok === null || ok === undefined ? "vz-na" : ok ? "vz-ok" : "vz-bad";
@@ -64,7 +73,7 @@
         checks.appendChild(document.createTextNode(" "));
         checks.appendChild(badge(call.schema, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, "schema: " + call.schemaMessage, call.schemaMessage));
         checks.appendChild(document.createTextNode(" "));
-        checks.appendChild(badge(call.roundtrip, "round trip: sent back unchanged", "round trip: sent back changed", "round trip: no next request to compare"));
+        checks.appendChild(badge(call.roundtrip, "round trip: sent back unchanged", "round trip: " + (call.change || "sent back changed"), "round trip: not sent back by a later request"));
         box.appendChild(checks);
         if (call.valid) box.appendChild(el("pre", "vz-parsed", call.pretty));
         var result = el("div", null, call.resultInteraction === null ? "result: " : "result (sent in interaction " + call.resultInteraction + "):");
