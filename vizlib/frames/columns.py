@@ -55,7 +55,11 @@ INTERACTIONS = (
     Column("error", STR, "error message the response carried, if any"),
     Column("response_id", STR, "the provider's response id"),
     Column("thread", "int64", "the conversation this request belongs to, numbered as they appear"),
-    Column("parent", "Int64", "the interaction this request continues; NA for a new conversation"),
+    Column(
+        "parent",
+        "Int64",
+        "the interaction this request continues (spawned it, or was followed by it); NA if none",
+    ),
     Column(
         "relation",
         CAT,
