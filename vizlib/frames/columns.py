@@ -75,7 +75,11 @@ INTERACTIONS = (
     Column("counted_tokens", "Int64", "tokens a token-counting call reported (not consumed)"),
     Column("call_status", STR, "state of a batch, run or background response (`completed`...)"),
     Column("thread", "int64", "the conversation this request belongs to, numbered as they appear"),
-    Column("parent", "Int64", "the interaction this request continues; NA for a new conversation"),
+    Column(
+        "parent",
+        "Int64",
+        "the interaction this request continues (spawned it, or was followed by it); NA if none",
+    ),
     Column(
         "relation",
         CAT,
