@@ -13,13 +13,17 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vizlib
 from tests.shared import SHARED, require_shared, shared_files
 from tests.wire import count_lines, count_sse_events
 from vizlib.analysis.dashboard import dashboard
 from vizlib.analysis.problems import problems
+from vizlib.decoders import decode_exchange
 from vizlib.kinds import SIDE_KINDS
+from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 INCOMING = SHARED.parent / "incoming"
 
@@ -536,3 +540,80 @@ def test_the_notebook_view_shows_the_card_where_there_is_no_stream() -> None:
         vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
     )
     assert len(streamed.timeline.children) == 1
+
+
+_PATHS = (
+    "https://api.openai.com/v1/embeddings",
+    "https://generativelanguage.googleapis.com/v1beta/models/m:batchEmbedContents",
+    "https://api.anthropic.com/v1/messages/count_tokens",
+    "https://api.openai.com/v1/images/edits",
+    "https://api.openai.com/v1/audio/transcriptions",
+    "https://api.openai.com/v1/moderations",
+    "https://api.cohere.com/v2/rerank",
+    "https://api.anthropic.com/v1/messages/batches/b/results",
+    "https://api.openai.com/v1/files/f/content",
+    "https://api.openai.com/v1/threads/t/runs",
+    "https://api.openai.com/v1/responses/resp_1",
+    "https://api.cohere.com/v1/chat",
+    "https://api.writer.com/v1/chat",
+    "grpc://api.x.ai/xai_api.Chat/GetCompletionChunk",
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "data",
+                    "embeddings",
+                    "usage",
+                    "results",
+                    "custom_id",
+                    "result",
+                    "response",
+                    "body",
+                    "message",
+                    "chunk",
+                    "outputs",
+                    "delta",
+                    "object",
+                    "event_type",
+                    "text",
+                    "meta",
+                    "error",
+                    "model",
+                    "status",
+                    "input_tokens",
+                    "predictions",
+                    "tool_calls",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_PATHS),
+    _JSON,
+    st.lists(_JSON, min_size=1, max_size=3),
+    st.sampled_from([200, 400]),
+)
+def test_new_decoders_never_raise(
+    url: str, request: object, lines: list[object], status: int
+) -> None:
+    body = "\n".join(json.dumps(v) for v in lines)
+    exchange = Exchange(
+        0,
+        HttpRequest("POST", url, {"Content-Type": ["application/json"]}, json.dumps(request)),
+        HttpResponse(status, {"Content-Type": ["application/x-ndjson"]}, body),
+    )
+    decoded = decode_exchange(exchange)
+    if not any(part in url for part in ("/threads/", "/responses/", "writer")):  # JSON, not lines
+        assert len(decoded.chunks) == sum(1 for line in body.split("\n") if line.strip())
+    assert [c.seq for c in decoded.chunks] == list(range(len(decoded.chunks)))
