@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -617,3 +618,50 @@ def test_new_decoders_never_raise(
     if not any(part in url for part in ("/threads/", "/responses/", "writer")):  # JSON, not lines
         assert len(decoded.chunks) == sum(1 for line in body.split("\n") if line.strip())
     assert [c.seq for c in decoded.chunks] == list(range(len(decoded.chunks)))
+
+
+def tgi_stream(tokens: list[str]) -> str:
+    """A text-generation-inference SSE body: one `token` event each, details on the last."""
+    events = []
+    for i, text in enumerate(tokens):
+        last = i == len(tokens) - 1
+        event = {
+            "index": i + 1,
+            "token": {"id": 100 + i, "text": text, "logprob": -0.1, "special": False},
+            "generated_text": "".join(tokens) if last else None,
+            "details": (
+                {"finish_reason": "length", "generated_tokens": len(tokens), "seed": None}
+                if last
+                else None
+            ),
+        }
+        events.append(f"data:{json.dumps(event)}\n\n")
+    return "".join(events)
+
+
+def test_text_generation_inference_stream() -> None:
+    tokens = ["Deep", " learning", " is", " a"]
+    text = _cassette(
+        [
+            (
+                "https://api-inference.huggingface.co/models/gpt2/generate_stream",
+                {"inputs": "What is deep learning?", "parameters": {"max_new_tokens": 4}},
+                tgi_stream(tokens),
+                "text/event-stream",
+            )
+        ]
+    )
+    c = vizlib.load(text, name="tgi.yaml")
+    row = c.interactions.iloc[0]
+    assert (row.api, row.kind, row.stream, row.complete, row.finish_reason) == (
+        "tgi",
+        "chat",
+        True,
+        True,
+        "length",
+    )
+    assert row.n_chunks == count_sse_events(tgi_stream(tokens)) == 4
+    assert c.chunks.text.tolist() == tokens
+    assert response_text(c, 0) == ["".join(tokens)]
+    assert c.usage.iloc[0].output_tokens == 4
+    assert pd.isna(c.usage.iloc[0].input_tokens)

@@ -27,6 +27,7 @@ CHAT_APIS: frozenset[Api] = frozenset(
         "cohere-v1",
         "xai",
         "writer",
+        "tgi",
         "openai-assistants",
     }
 )
