@@ -7,7 +7,6 @@ import pandas as pd
 DASHBOARD_COLUMNS = {
     "cassette": "the cassette",
     "api": "wire formats",
-    "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
     "model": "models that answered",
     "interactions": "HTTP exchanges",
     "input_tokens": "input tokens, all turns",
@@ -22,6 +21,7 @@ DASHBOARD_COLUMNS = {
     "schema_failures": "tool calls whose arguments do not match their declared schema",
     "problems": "all problems found: errors, unreadable events, streams that ended early, "
     "tool arguments that are not JSON, round-trip and schema failures",
+    "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
 }
 
 
