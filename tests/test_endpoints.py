@@ -665,3 +665,30 @@ def test_text_generation_inference_stream() -> None:
     assert response_text(c, 0) == ["".join(tokens)]
     assert c.usage.iloc[0].output_tokens == 4
     assert pd.isna(c.usage.iloc[0].input_tokens)
+
+
+def test_several_unreadable_lines_are_one_problem_in_both_counts() -> None:
+    body = '{"status": "pulling"}\n{"status": \n{"status": "success"}\nnot json\n'
+    c = vizlib.load(
+        _cassette([("http://localhost:11434/api/pull", {}, body, "application/x-ndjson")]),
+        name="pull.yaml",
+    )
+    assert c.chunks.kind.astype(str).tolist() == ["other", "error", "other", "error"]
+    listed = problems(c)
+    assert listed == {0: ["2 unreadable events"]}
+    table = dashboard(c.interactions, c.chunks, c.tool_calls, c.usage, [c.name])
+    assert table.problems.tolist() == [1]
+
+
+def test_an_embeddings_cassette_shows_its_spend_in_the_dashboard() -> None:
+    c = vizlib.load(incoming("ruby_llm/*embedding*cohere*"))
+    table = dashboard(c.interactions, c.chunks, c.tool_calls, c.usage, [c.name])
+    row = table.iloc[0]
+    assert (row.kind, row.api, row.input_tokens, row.cost_source) == (
+        "embeddings",
+        "embeddings",
+        7,
+        "estimated",
+    )
+    assert row.cost_usd == pytest.approx(7 * 0.12 / 1e6)
+    assert row.problems == 0

@@ -85,7 +85,8 @@ def dashboard(
     table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
     table["not_json"] = calls.valid_json.agg(lambda s: int((~s).sum()))
     table[["roundtrip_failures", "schema_failures"]] = (
-        table[["roundtrip_failures", "schema_failures"]].fillna(0).astype("int64")
+        # Float64 first: with no tool calls at all these come out boolean, which refuses 0
+        table[["roundtrip_failures", "schema_failures"]].astype("Float64").fillna(0).astype("int64")
     )
     if names is not None:
         table = table.reindex(pd.Index(names, name="cassette"))
