@@ -11,15 +11,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vizlib
 from tests.shared import SHARED, require_shared, shared_files
 from tests.wire import count_lines, count_sse_events
 from vizlib.analysis.dashboard import dashboard
 from vizlib.analysis.problems import problems
+from vizlib.decoders import decode_exchange
 from vizlib.kinds import SIDE_KINDS
+from vizlib.records import Exchange, HttpRequest, HttpResponse
 
 INCOMING = SHARED.parent / "incoming"
 
@@ -536,3 +541,154 @@ def test_the_notebook_view_shows_the_card_where_there_is_no_stream() -> None:
         vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
     )
     assert len(streamed.timeline.children) == 1
+
+
+_PATHS = (
+    "https://api.openai.com/v1/embeddings",
+    "https://generativelanguage.googleapis.com/v1beta/models/m:batchEmbedContents",
+    "https://api.anthropic.com/v1/messages/count_tokens",
+    "https://api.openai.com/v1/images/edits",
+    "https://api.openai.com/v1/audio/transcriptions",
+    "https://api.openai.com/v1/moderations",
+    "https://api.cohere.com/v2/rerank",
+    "https://api.anthropic.com/v1/messages/batches/b/results",
+    "https://api.openai.com/v1/files/f/content",
+    "https://api.openai.com/v1/threads/t/runs",
+    "https://api.openai.com/v1/responses/resp_1",
+    "https://api.cohere.com/v1/chat",
+    "https://api.writer.com/v1/chat",
+    "grpc://api.x.ai/xai_api.Chat/GetCompletionChunk",
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "data",
+                    "embeddings",
+                    "usage",
+                    "results",
+                    "custom_id",
+                    "result",
+                    "response",
+                    "body",
+                    "message",
+                    "chunk",
+                    "outputs",
+                    "delta",
+                    "object",
+                    "event_type",
+                    "text",
+                    "meta",
+                    "error",
+                    "model",
+                    "status",
+                    "input_tokens",
+                    "predictions",
+                    "tool_calls",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_PATHS),
+    _JSON,
+    st.lists(_JSON, min_size=1, max_size=3),
+    st.sampled_from([200, 400]),
+)
+def test_new_decoders_never_raise(
+    url: str, request: object, lines: list[object], status: int
+) -> None:
+    body = "\n".join(json.dumps(v) for v in lines)
+    exchange = Exchange(
+        0,
+        HttpRequest("POST", url, {"Content-Type": ["application/json"]}, json.dumps(request)),
+        HttpResponse(status, {"Content-Type": ["application/x-ndjson"]}, body),
+    )
+    decoded = decode_exchange(exchange)
+    if not any(part in url for part in ("/threads/", "/responses/", "writer")):  # JSON, not lines
+        assert len(decoded.chunks) == sum(1 for line in body.split("\n") if line.strip())
+    assert [c.seq for c in decoded.chunks] == list(range(len(decoded.chunks)))
+
+
+def tgi_stream(tokens: list[str]) -> str:
+    """A text-generation-inference SSE body: one `token` event each, details on the last."""
+    events = []
+    for i, text in enumerate(tokens):
+        last = i == len(tokens) - 1
+        event = {
+            "index": i + 1,
+            "token": {"id": 100 + i, "text": text, "logprob": -0.1, "special": False},
+            "generated_text": "".join(tokens) if last else None,
+            "details": (
+                {"finish_reason": "length", "generated_tokens": len(tokens), "seed": None}
+                if last
+                else None
+            ),
+        }
+        events.append(f"data:{json.dumps(event)}\n\n")
+    return "".join(events)
+
+
+def test_text_generation_inference_stream() -> None:
+    tokens = ["Deep", " learning", " is", " a"]
+    text = _cassette(
+        [
+            (
+                "https://api-inference.huggingface.co/models/gpt2/generate_stream",
+                {"inputs": "What is deep learning?", "parameters": {"max_new_tokens": 4}},
+                tgi_stream(tokens),
+                "text/event-stream",
+            )
+        ]
+    )
+    c = vizlib.load(text, name="tgi.yaml")
+    row = c.interactions.iloc[0]
+    assert (row.api, row.kind, row.stream, row.complete, row.finish_reason) == (
+        "tgi",
+        "chat",
+        True,
+        True,
+        "length",
+    )
+    assert row.n_chunks == count_sse_events(tgi_stream(tokens)) == 4
+    assert c.chunks.text.tolist() == tokens
+    assert response_text(c, 0) == ["".join(tokens)]
+    assert c.usage.iloc[0].output_tokens == 4
+    assert pd.isna(c.usage.iloc[0].input_tokens)
+
+
+def test_several_unreadable_lines_are_one_problem_in_both_counts() -> None:
+    body = '{"status": "pulling"}\n{"status": \n{"status": "success"}\nnot json\n'
+    c = vizlib.load(
+        _cassette([("http://localhost:11434/api/pull", {}, body, "application/x-ndjson")]),
+        name="pull.yaml",
+    )
+    assert c.chunks.kind.astype(str).tolist() == ["other", "error", "other", "error"]
+    listed = problems(c)
+    assert listed == {0: ["2 unreadable events"]}
+    table = dashboard(c.interactions, c.chunks, c.tool_calls, c.usage, [c.name])
+    assert table.problems.tolist() == [1]
+
+
+def test_an_embeddings_cassette_shows_its_spend_in_the_dashboard() -> None:
+    c = vizlib.load(incoming("ruby_llm/*embedding*cohere*"))
+    table = dashboard(c.interactions, c.chunks, c.tool_calls, c.usage, [c.name])
+    row = table.iloc[0]
+    assert (row.kind, row.api, row.input_tokens, row.cost_source) == (
+        "embeddings",
+        "embeddings",
+        7,
+        "estimated",
+    )
+    assert row.cost_usd == pytest.approx(7 * 0.12 / 1e6)
+    assert row.problems == 0

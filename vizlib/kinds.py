@@ -27,6 +27,7 @@ CHAT_APIS: frozenset[Api] = frozenset(
         "cohere-v1",
         "xai",
         "writer",
+        "tgi",
         "openai-assistants",
     }
 )
@@ -78,8 +79,11 @@ _DOWNLOAD_EXT = re.compile(
 
 def side_kind(request: HttpRequest) -> str | None:
     """What a request no decoder claims is, where its address says so; None otherwise."""
-    parts = urlsplit(request.url)
-    host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    try:
+        parts = urlsplit(request.url)
+        host, path = (parts.hostname or "").lower(), parts.path.rstrip("/")
+    except ValueError:  # not a URL (an unclosed IPv6 bracket...): nothing to name
+        return None
     if host in _AUTH_HOSTS or _AUTH_PATH.search(path):
         return "auth"
     if host in _SEARCH_HOSTS or path.endswith("/search"):

@@ -23,6 +23,7 @@ Api = Literal[
     "cohere-v1",
     "xai",
     "writer",
+    "tgi",
     "openai-assistants",
     "embeddings",
     "token-count",

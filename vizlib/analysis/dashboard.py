@@ -7,7 +7,6 @@ import pandas as pd
 DASHBOARD_COLUMNS = {
     "cassette": "the cassette",
     "api": "wire formats",
-    "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
     "model": "models that answered",
     "interactions": "HTTP exchanges",
     "input_tokens": "input tokens, all turns",
@@ -22,6 +21,7 @@ DASHBOARD_COLUMNS = {
     "schema_failures": "tool calls whose arguments do not match their declared schema",
     "problems": "all problems found: errors, unreadable events, streams that ended early, "
     "tool arguments that are not JSON, round-trip and schema failures",
+    "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
 }
 
 
@@ -85,7 +85,8 @@ def dashboard(
     table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
     table["not_json"] = calls.valid_json.agg(lambda s: int((~s).sum()))
     table[["roundtrip_failures", "schema_failures"]] = (
-        table[["roundtrip_failures", "schema_failures"]].fillna(0).astype("int64")
+        # Float64 first: with no tool calls at all these come out boolean, which refuses 0
+        table[["roundtrip_failures", "schema_failures"]].astype("Float64").fillna(0).astype("int64")
     )
     if names is not None:
         table = table.reindex(pd.Index(names, name="cassette"))

@@ -24,6 +24,7 @@ from vizlib.decoders import (
     openai_responses,
     openai_responses_polls,
     rerank,
+    tgi,
     token_count,
     writer,
     xai,
@@ -56,6 +57,7 @@ DECODERS: tuple[Decoder, ...] = (
     openai_assistants.DECODER,
     openai_responses_polls.DECODER,
     xai_stream.DECODER,
+    tgi.DECODER,
 )
 
 

@@ -24,7 +24,10 @@ _FIELD_NAME = re.compile(r'name="([^"]*)"', re.IGNORECASE)
 
 def path_of(url: str) -> str:
     """The path of a URL, without query."""
-    return urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    try:
+        return urlsplit(url).path if "://" in url else url.split("?", 1)[0]
+    except ValueError:  # not a URL (an unclosed IPv6 bracket...)
+        return url.split("?", 1)[0]
 
 
 def url_model(url: str) -> str | None:

@@ -31,7 +31,8 @@ from vizlib.records import (
 
 
 def _is_file_content(path: str) -> bool:
-    return "/files/" in path and path.endswith("/content")
+    """An OpenAI or Mistral file's `/content`, or a Gemini file's `:download`."""
+    return "/files/" in path and path.endswith(("/content", ":download"))
 
 
 def matches(request: HttpRequest) -> bool:

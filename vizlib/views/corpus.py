@@ -16,7 +16,6 @@ from vizlib.views.html import render
 TITLES = {
     "cassette": "cassette",
     "api": "api",
-    "kind": "kind",
     "model": "model",
     "interactions": "interactions",
     "input_tokens": "input",
@@ -30,6 +29,7 @@ TITLES = {
     "roundtrip_failures": "round-trip failures",
     "schema_failures": "schema failures",
     "problems": "problems",
+    "kind": "kind",
 }
 NUMERIC = {
     "interactions",

@@ -262,7 +262,11 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
     Estimated costs are drawn with open markers and say so in their hover,
     with the price's source and date.
     """
-    turns = [f"#{i}" for i in usage.interaction]
+    # calls that are not chat turns say what they are: `#3 embeddings`, `#9 batch`
+    turns = [
+        f"#{i}" if kind in ("chat", None) or pd.isna(kind) else f"#{i} {kind}"
+        for i, kind in zip(usage.interaction, usage.kind, strict=True)
+    ]
     parts = usage_parts(usage)
     figure = go.Figure()
     for name, color in USAGE_PARTS:
