@@ -1,7 +1,13 @@
-"""Plotly figures built from frames: token timeline, usage and cost, context growth.
+"""Charts of one cassette as plain data: token timeline, usage and cost, context growth.
+
+Each chart is built once, by a `*_spec` function, as a plotly figure in plain
+dicts and lists (`{"data": [...], "layout": {...}}`) that orjson serialises
+and plotly.js draws. The look they share, `LAYOUT_DEFAULTS` and plotly's
+default template, is kept apart: a page writes it once, and the `*_figure`
+functions (plotly `go.Figure`s for notebooks) add it to each figure.
 
 Every string that comes from a cassette is HTML-escaped before it reaches a
-figure, because plotly renders a subset of HTML in hover labels, legends and
+chart, because plotly renders a subset of HTML in hover labels, legends and
 titles. Large streams switch to WebGL traces so no chunk becomes a DOM node.
 """
 
@@ -9,12 +15,19 @@ from __future__ import annotations
 
 import html
 import math
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from vizlib.redact import redact_text
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+Spec = dict[str, Any]
 
 WEBGL_ABOVE = 1000
 HOVER_CHARS = 160
@@ -31,28 +44,38 @@ COLORS = {
 SEQ_AXIS = "chunk sequence (arrival order; the cassette records no per-chunk times)"
 TIME_AXIS = "seconds since the first chunk (recorded by the server)"
 
-
-# A light look set directly: plotly's named templates cost a deep copy per figure.
-PLAIN = {
+# The layout every chart shares, written once per page (plotly's default template beside it).
+LAYOUT_DEFAULTS: dict[str, Any] = {
     "paper_bgcolor": "white",
     "plot_bgcolor": "white",
     "font": {"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+    "legend": {"orientation": "h", "y": -0.25},
+    "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
 }
 GRID = {"gridcolor": "#e5e7eb", "zerolinecolor": "#cbd5e1"}
+RIGHT_AXIS = {"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False}
 
 
-def _say(figure: go.Figure, message: str) -> go.Figure:
+def figure(spec: Spec) -> go.Figure:
+    """A plotly figure of a spec, with the shared layout (for notebooks)."""
+    import plotly.graph_objects as go  # noqa: PLC0415 - plotly loads only where figures are drawn
+
+    return go.Figure(data=spec["data"], layout={**LAYOUT_DEFAULTS, **spec["layout"]})
+
+
+def _say(layout: dict[str, Any], message: str) -> None:
     """Write `message` across an empty chart, so it says why it is empty."""
-    figure.add_annotation(
-        text=message,
-        showarrow=False,
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0.5,
-        font={"size": 14, "color": "#64748b"},
-    )
-    return figure
+    layout["annotations"] = [
+        {
+            "text": message,
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "font": {"size": 14, "color": "#64748b"},
+        }
+    ]
 
 
 def escape(text: object, limit: int = HOVER_CHARS) -> str:
@@ -61,6 +84,12 @@ def escape(text: object, limit: int = HOVER_CHARS) -> str:
     if len(value) > limit:
         value = value[:limit] + "…"
     return html.escape(value).replace("\n", "⏎")
+
+
+def _floats(values: Any) -> list[float | None]:
+    """Numbers as a JSON-ready list: NA and NaN become null."""
+    array = pd.array(values, dtype="Float64")
+    return [None if v is pd.NA or math.isnan(v) else float(v) for v in array]
 
 
 def _lane(row_kind: str, tool_index: object, tool_name: object) -> str:
@@ -89,17 +118,8 @@ def _aggregate(frame: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, int]
     return grouped.sort_values("seq"), size
 
 
-def timeline_figure(
-    chunks: pd.DataFrame, interaction: int, *, max_points: int | None = None
-) -> go.Figure:
-    """The stream of one interaction, chunk by chunk: one lane per kind and per tool call.
-
-    Marks are sized by their delta's length; a line on the right axis counts
-    the characters received so far. The x axis is the chunk sequence, or the
-    recorded time where the format carries one per chunk. With `max_points`,
-    longer streams are binned (each mark then stands for several chunks, and
-    the title says so); without it they are drawn with WebGL.
-    """
+def _timeline_frame(chunks: pd.DataFrame, interaction: int) -> tuple[pd.DataFrame, bool]:
+    """One row per chunk of the interaction: its lane, x, length, text; and whether x is time."""
     rows = chunks[chunks.interaction == interaction]
     names = _tool_names(rows)
     lanes = [
@@ -108,8 +128,8 @@ def timeline_figure(
     ]
     delta = rows.text.fillna("").where(rows.kind != "tool_call", rows.args_delta.fillna(""))
     lengths = delta.str.len().fillna(0).astype(int).to_numpy()
-    timed = rows.time_s.notna().all() and len(rows) > 0
-    x = rows.time_s.to_numpy() if timed else rows.seq.to_numpy()
+    timed = bool(rows.time_s.notna().all()) and len(rows) > 0
+    x = rows.time_s.to_numpy(dtype=float) if timed else rows.seq.to_numpy()
     frame = pd.DataFrame(
         {
             "lane": lanes,
@@ -121,83 +141,100 @@ def timeline_figure(
             "kind": rows.kind.astype(str).to_numpy(),
         }
     )
+    return frame, timed
+
+
+def timeline_spec(chunks: pd.DataFrame, interaction: int, *, max_points: int | None = None) -> Spec:
+    """The stream of one interaction, chunk by chunk: one lane per kind and per tool call.
+
+    Marks are sized by their delta's length; a line on the right axis counts
+    the characters received so far. The x axis is the chunk sequence, or the
+    recorded time where the format carries one per chunk. With `max_points`,
+    longer streams are binned (each mark then stands for several chunks, and
+    the title says so); without it they are drawn with WebGL.
+    """
+    frame, timed = _timeline_frame(chunks, interaction)
     total = len(frame)
-    cumulative_x, cumulative_y = frame.x, np.cumsum(frame.length)
+    cumulative_x, cumulative_y = frame.x.to_numpy(), np.cumsum(frame.length.to_numpy())
     binned_by = 1
     if max_points is not None and total > max_points:
         frame, binned_by = _aggregate(frame, max_points)
         step = max(1, total // max_points)
         cumulative_x, cumulative_y = cumulative_x[::step], cumulative_y[::step]
-    scatter = go.Scattergl if len(frame) > WEBGL_ABOVE else go.Scatter
-    figure = go.Figure()
-    for lane in _ordered_lanes(frame):
+    kind_of_trace = "scattergl" if len(frame) > WEBGL_ABOVE else "scatter"
+    lanes = _ordered_lanes(frame)
+    data: list[dict[str, Any]] = []
+    for lane in lanes:
         part = frame[frame.lane == lane]
-        kind = part.kind.iloc[0]
-        figure.add_trace(
-            scatter(
-                x=part.x,
-                y=[escape(lane, 60)] * len(part),
-                mode="markers",
-                name=escape(lane, 60),
-                marker={
-                    "size": np.clip(6 + 2 * np.sqrt(part.length), 6, 28),
-                    "color": COLORS[kind],
+        lengths = part.length.to_numpy()
+        label = escape(lane, 60)
+        data.append(
+            {
+                "type": kind_of_trace,
+                "x": part.x.tolist(),
+                "y": [label] * len(part),
+                "mode": "markers",
+                "name": label,
+                "marker": {
+                    "size": np.clip(6 + 2 * np.sqrt(lengths), 6, 28).round(2).tolist(),
+                    "color": COLORS[part.kind.iloc[0]],
                     "opacity": 0.75,
                     "line": {"width": 0},
                 },
-                customdata=np.column_stack(
-                    [
-                        part.seq,
-                        [escape(e, 80) for e in part.event],
-                        [escape(d) for d in part.delta],
-                        part.length,
-                    ]
-                ),
-                hovertemplate=(
+                "customdata": [
+                    [seq, escape(event, 80), escape(delta), length]
+                    for seq, event, delta, length in zip(
+                        part.seq.tolist(),
+                        part.event.tolist(),
+                        part.delta.tolist(),
+                        lengths.tolist(),
+                        strict=True,
+                    )
+                ],
+                "hovertemplate": (
                     "chunk %{customdata[0]} · %{customdata[1]}<br>"
                     "%{customdata[3]} chars: %{customdata[2]}<extra></extra>"
                 ),
-            )
+            }
         )
-    figure.add_trace(
-        scatter(
-            x=cumulative_x,
-            y=cumulative_y,
-            mode="lines",
-            name="characters so far",
-            yaxis="y2",
-            line={"color": "#0f172a", "width": 1.5},
-            hoverinfo="skip",
-        )
+    data.append(
+        {
+            "type": kind_of_trace,
+            "x": cumulative_x.tolist(),
+            "y": cumulative_y.tolist(),
+            "mode": "lines",
+            "name": "characters so far",
+            "yaxis": "y2",
+            "line": {"color": "#0f172a", "width": 1.5},
+            "hoverinfo": "skip",
+        }
     )
-    figure.update_layout(
-        **PLAIN,
-        title=f"Token timeline · interaction {interaction} · {total:,} chunks"
-        + (
-            f" (aggregated: each mark stands for up to {binned_by} chunks)" if binned_by > 1 else ""
-        ),
-        xaxis={"title": TIME_AXIS if timed else SEQ_AXIS, **GRID},
-        yaxis={
-            "title": "",
+    aggregated = f" (aggregated: each mark stands for up to {binned_by} chunks)"
+    layout: dict[str, Any] = {
+        "title": {
+            "text": f"Token timeline · interaction {interaction} · {total:,} chunks"
+            + (aggregated if binned_by > 1 else "")
+        },
+        "xaxis": {"title": {"text": TIME_AXIS if timed else SEQ_AXIS}, **GRID},
+        "yaxis": {
+            "title": {"text": ""},
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": [escape(lane, 60) for lane in _ordered_lanes(frame)][::-1],
+            "categoryarray": [escape(lane, 60) for lane in lanes][::-1],
         },
-        yaxis2={
-            "title": "characters so far",
-            "tickformat": ",d",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "showgrid": False,
-        },
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=max(320, 90 + 45 * frame.lane.nunique()),
-    )
+        "yaxis2": {"title": {"text": "characters so far"}, "tickformat": ",d", **RIGHT_AXIS},
+        "height": max(320, 90 + 45 * len(lanes)),
+    }
     if frame.empty:
-        _say(figure, "the response body is empty: no chunks")
-    return figure
+        _say(layout, "the response body is empty: no chunks")
+    return {"data": data, "layout": layout}
+
+
+def timeline_figure(
+    chunks: pd.DataFrame, interaction: int, *, max_points: int | None = None
+) -> go.Figure:
+    """`timeline_spec` as a plotly figure."""
+    return figure(timeline_spec(chunks, interaction, max_points=max_points))
 
 
 def _tool_names(rows: pd.DataFrame) -> dict[object, str]:
@@ -256,7 +293,7 @@ def usage_parts(usage: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def usage_figure(usage: pd.DataFrame) -> go.Figure:
+def usage_spec(usage: pd.DataFrame) -> Spec:
     """Per-turn stacked token bars; cost per turn and cumulative on the right axis.
 
     Estimated costs are drawn with open markers and say so in their hover,
@@ -264,114 +301,121 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
     """
     turns = [f"#{i}" for i in usage.interaction]
     parts = usage_parts(usage)
-    figure = go.Figure()
-    for name, color in USAGE_PARTS:
-        figure.add_trace(
-            go.Bar(
-                x=turns,
-                y=parts[name],
-                name=name,
-                marker_color=color,
-                hovertemplate=f"{name}: %{{y:,}} tokens<extra>%{{x}}</extra>",
-            )
-        )
+    data: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "x": turns,
+            "y": parts[name].tolist(),
+            "name": name,
+            "marker": {"color": color},
+            "hovertemplate": f"{name}: %{{y:,}} tokens<extra>%{{x}}</extra>",
+        }
+        for name, color in USAGE_PARTS
+    ]
     cost = usage.cost_usd.astype(float)
-    estimated = (usage.cost_source == "estimated").fillna(False).to_numpy()
+    estimated = (usage.cost_source == "estimated").fillna(False).to_numpy(dtype=bool)
     notes = [
         escape(f"estimated from {src}" if est else "reported by the provider", 200)
         for est, src in zip(estimated, usage.price_source.fillna(""), strict=True)
     ]
     if cost.notna().any():
-        figure.add_trace(
-            go.Scatter(
-                x=turns,
-                y=cost,
-                name="cost per turn (USD)",
-                yaxis="y2",
-                mode="lines+markers",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": turns,
+                "y": _floats(cost),
+                "name": "cost per turn (USD)",
+                "yaxis": "y2",
+                "mode": "lines+markers",
+                "marker": {
                     "symbol": ["circle-open" if e else "circle" for e in estimated],
                     "size": 10,
                     "color": "#111827",
                 },
-                line={"dash": "dot" if estimated.any() else "solid", "color": "#111827"},
-                customdata=notes,
-                hovertemplate="$%{y:.6f}<br>%{customdata}<extra>%{x}</extra>",
-            )
+                "line": {"dash": "dot" if estimated.any() else "solid", "color": "#111827"},
+                "customdata": notes,
+                "hovertemplate": "$%{y:.6f}<br>%{customdata}<extra>%{x}</extra>",
+            }
         )
-        figure.add_trace(
-            go.Scatter(
-                x=turns,
-                y=cost.fillna(0).cumsum().where(cost.notna()),
-                name="cumulative cost (USD)",
-                yaxis="y2",
-                mode="lines",
-                line={"color": "#dc2626"},
-                hovertemplate="$%{y:.6f} so far<extra>%{x}</extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": turns,
+                "y": _floats(cost.fillna(0).cumsum().where(cost.notna())),
+                "name": "cumulative cost (USD)",
+                "yaxis": "y2",
+                "mode": "lines",
+                "line": {"color": "#dc2626"},
+                "hovertemplate": "$%{y:.6f} so far<extra>%{x}</extra>",
+            }
         )
-    any_estimated = bool(estimated.any())
-    figure.update_layout(
-        **PLAIN,
-        title="Usage and cost per turn"
-        + (" (open markers: estimated costs)" if any_estimated else ""),
-        barmode="stack",
-        xaxis={"title": "interaction", "type": "category", **GRID},
-        yaxis={"title": "tokens", **GRID},
-        yaxis2={
-            "title": "USD",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "showgrid": False,
-            "tickformat": "$.5f",
+    layout: dict[str, Any] = {
+        "title": {
+            "text": "Usage and cost per turn"
+            + (" (open markers: estimated costs)" if estimated.any() else "")
         },
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=380,
-    )
+        "barmode": "stack",
+        "xaxis": {"title": {"text": "interaction"}, "type": "category", **GRID},
+        "yaxis": {"title": {"text": "tokens"}, **GRID},
+        "yaxis2": {"title": {"text": "USD"}, "tickformat": "$.5f", **RIGHT_AXIS},
+        "height": 380,
+    }
     if usage.input_tokens.isna().all() and usage.output_tokens.isna().all():
-        _say(figure, "no token usage was reported")
-    return figure
+        _say(layout, "no token usage was reported")
+    return {"data": data, "layout": layout}
 
 
-def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
+def usage_figure(usage: pd.DataFrame) -> go.Figure:
+    """`usage_spec` as a plotly figure."""
+    return figure(usage_spec(usage))
+
+
+def context_spec(usage: pd.DataFrame, messages: pd.DataFrame) -> Spec:
     """How the context grows across turns: input tokens and messages sent per request."""
     turns = [f"#{i}" for i in usage.interaction]
     sent = messages[messages.source == "request"].groupby("interaction").size()
     counts = [int(sent.get(i, 0)) for i in usage.interaction]
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=turns,
-            y=usage.input_tokens.astype("Float64").to_numpy(dtype=float, na_value=math.nan),
-            name="input tokens",
-            mode="lines+markers",
-            line={"color": "#2563eb"},
-        )
-    )
-    figure.add_trace(
-        go.Bar(
-            x=turns, y=counts, name="messages sent", yaxis="y2", marker_color="#cbd5e1", opacity=0.6
-        )
-    )
-    figure.update_layout(
-        **PLAIN,
-        title="Context growth across turns",
-        xaxis={"title": "interaction", "type": "category", **GRID},
-        yaxis={"title": "input tokens", "rangemode": "tozero", **GRID},
-        yaxis2={
-            "title": "messages",
-            "tickformat": ",d",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "showgrid": False,
+    data = [
+        {
+            "type": "scatter",
+            "x": turns,
+            "y": _floats(usage.input_tokens),
+            "name": "input tokens",
+            "mode": "lines+markers",
+            "line": {"color": "#2563eb"},
         },
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=320,
-    )
+        {
+            "type": "bar",
+            "x": turns,
+            "y": counts,
+            "name": "messages sent",
+            "yaxis": "y2",
+            "marker": {"color": "#cbd5e1"},
+            "opacity": 0.6,
+        },
+    ]
+    layout: dict[str, Any] = {
+        "title": {"text": "Context growth across turns"},
+        "xaxis": {"title": {"text": "interaction"}, "type": "category", **GRID},
+        "yaxis": {"title": {"text": "input tokens"}, "rangemode": "tozero", **GRID},
+        "yaxis2": {"title": {"text": "messages"}, "tickformat": ",d", **RIGHT_AXIS},
+        "height": 320,
+    }
     if usage.empty:
-        _say(figure, "no interactions")
-    return figure
+        _say(layout, "no interactions")
+    return {"data": data, "layout": layout}
+
+
+def context_figure(usage: pd.DataFrame, messages: pd.DataFrame) -> go.Figure:
+    """`context_spec` as a plotly figure."""
+    return figure(context_spec(usage, messages))
+
+
+@cache
+def template() -> str:
+    """Plotly's default template (colours, axis and hover styles) as JSON, for a page to write once.
+
+    The `*_figure` functions get the same template from plotly itself.
+    """
+    package = resources.files("plotly").joinpath("package_data/templates/plotly.json")
+    return package.read_text(encoding="utf-8")
