@@ -4,6 +4,7 @@ nothing runs that the cassette wrote, and no secret appears."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -14,11 +15,14 @@ from tests.browser import open_page, screenshot
 from tests.shared import SEED, SHARED, require_shared
 from vizlib.cli import main
 from vizlib.standalone import report_html, write_report
+from vizlib.standalone.sections import unpack
 
-RENDER_ALL = """() => {
+PACKED = re.compile(r'<script type="application/x-vizlib-deflate" id="[^"]*">([^<]*)</script>')
+
+RENDER_ALL = """async () => {
   const DRAWN = ".scatterlayer .trace, .barlayer .trace, .gl-container canvas, .annotation-text";
   const sections = [...document.querySelectorAll('details.vz-cassette')];
-  sections.forEach(d => { d.open = true; window.vizlibReport.activate(d); });
+  await Promise.all(sections.map(d => { d.open = true; return window.vizlibReport.activate(d); }));
   const plots = [...document.querySelectorAll('.vz-plot')].filter(p => !p.closest('[hidden]'));
   return {
     sections: sections.length,
@@ -27,6 +31,11 @@ RENDER_ALL = """() => {
     empty: plots.filter(p => !p.querySelector(DRAWN)).length,
   };
 }"""
+
+
+def readable(html: str) -> str:
+    """The page with each section's compressed payload inflated in place."""
+    return PACKED.sub(lambda m: json.dumps(unpack(m.group(1))), html)
 
 
 def _check_clean(watched: object) -> None:
@@ -262,7 +271,7 @@ def _secret_cassette() -> str:
 def test_no_secret_reaches_the_report(chromium: object, tmp_path: Path) -> None:
     cassette = vizlib.load(_secret_cassette(), name="secrets.yaml")
     path = vizlib.report(cassette, tmp_path / "secrets.html")
-    page_text = path.read_text()
+    page_text = readable(path.read_text())
     for name, secret in SECRETS.items():
         token = secret.split()[-1].split("=")[-1]
         assert token not in page_text, name
@@ -273,7 +282,7 @@ def test_no_secret_reaches_the_report(chromium: object, tmp_path: Path) -> None:
     for secret in SECRETS.values():
         assert secret.split()[-1].split("=")[-1] not in shown
     _check_clean(watched)
-    unredacted = vizlib.report(cassette, tmp_path / "mine.html", redact=False).read_text()
+    unredacted = readable(vizlib.report(cassette, tmp_path / "mine.html", redact=False).read_text())
     assert SECRETS["x-api-key"] in unredacted
 
 
@@ -285,3 +294,7 @@ def test_report_is_one_offline_file(tmp_path: Path) -> None:
     assert "<link " not in html
     assert 'src="http' not in html
     assert "default-src 'none'" in html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy is not None
+    # no 'unsafe-eval': the page and its plotly.js never run code built from strings
+    assert "script-src 'unsafe-inline';" in policy.group(1)

@@ -24,7 +24,11 @@ def _vendor(name: str) -> str:
 
 @cache
 def plotly_js() -> str:
-    """The bundle's source, to inline in a `<script>` element."""
+    """The bundle's source, to inline in a `<script>` element inside `<body>`.
+
+    Its WebGL text module measures the page's font as it loads, so it needs
+    a `document.body`: not in `<head>`.
+    """
     return _vendor("plotly-partial.min.js")
 
 
