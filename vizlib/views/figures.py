@@ -88,15 +88,52 @@ def escape(text: object, limit: int = HOVER_CHARS) -> str:
 
 def _floats(values: Any) -> list[float | None]:
     """Numbers as a JSON-ready list: NA and NaN become null."""
-    array = pd.array(values, dtype="Float64")
-    return [None if v is pd.NA or math.isnan(v) else float(v) for v in array]
+    array = values.to_numpy(dtype=float, na_value=np.nan) if hasattr(values, "to_numpy") else values
+    return [None if math.isnan(v) else v for v in np.asarray(array, dtype=float).tolist()]
 
 
-def _lane(row_kind: str, tool_index: object, tool_name: object) -> str:
-    if row_kind == "tool_call" and tool_index is not pd.NA and tool_index is not None:
-        name = "" if tool_name is pd.NA or tool_name is None else f" {tool_name}"
-        return f"tool #{int(tool_index)}{name}"  # type: ignore[call-overload]
-    return row_kind
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "output_tokens",
+    "cached_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+)
+
+
+def _usage_parts(usage: pd.DataFrame) -> dict[str, list[int]]:
+    """`usage_parts` as lists, from numpy."""
+    t = {c: usage[c].to_numpy(dtype=np.int64, na_value=0) for c in TOKEN_COLUMNS}
+    return {
+        "uncached input": np.clip(
+            t["input_tokens"] - t["cached_tokens"] - t["cache_write_tokens"], 0, None
+        ).tolist(),
+        "cached input": t["cached_tokens"].tolist(),
+        "cache writes": t["cache_write_tokens"].tolist(),
+        "output": np.clip(t["output_tokens"] - t["reasoning_tokens"], 0, None).tolist(),
+        "reasoning": t["reasoning_tokens"].tolist(),
+    }
+
+
+ChunkArrays = dict[str, np.ndarray]
+
+
+def chunk_arrays(chunks: pd.DataFrame) -> ChunkArrays:
+    """The chunk columns a timeline reads, as numpy arrays (NA text as "", NA numbers as NaN).
+
+    Convert once and pass the result to `timeline_spec` for each interaction of a cassette.
+    """
+    return {
+        "interaction": chunks.interaction.to_numpy(dtype=np.int64),
+        "seq": chunks.seq.to_numpy(dtype=np.int64),
+        "kind": chunks.kind.astype(str).to_numpy(dtype=object),
+        "text": chunks.text.to_numpy(dtype=object, na_value=""),
+        "args_delta": chunks.args_delta.to_numpy(dtype=object, na_value=""),
+        "tool_index": chunks.tool_index.to_numpy(dtype=float, na_value=np.nan),
+        "tool_name": chunks.tool_name.to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]
+        "event": chunks.event.to_numpy(dtype=object, na_value=""),
+        "time_s": chunks.time_s.to_numpy(dtype=float, na_value=np.nan),
+    }
 
 
 def _aggregate(frame: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, int]:
@@ -118,88 +155,101 @@ def _aggregate(frame: pd.DataFrame, max_points: int) -> tuple[pd.DataFrame, int]
     return grouped.sort_values("seq"), size
 
 
-def _timeline_frame(chunks: pd.DataFrame, interaction: int) -> tuple[pd.DataFrame, bool]:
-    """One row per chunk of the interaction: its lane, x, length, text; and whether x is time."""
-    rows = chunks[chunks.interaction == interaction]
-    names = _tool_names(rows)
+def _timeline_columns(arrays: ChunkArrays, interaction: int) -> tuple[dict[str, np.ndarray], bool]:
+    """One entry per chunk of the interaction: lane, x, seq, length, delta, event, kind."""
+    picked = np.flatnonzero(arrays["interaction"] == interaction)
+    kind = arrays["kind"][picked]
+    tool_index = arrays["tool_index"][picked]
+    tool_name = arrays["tool_name"][picked]
+    is_tool = kind == "tool_call"
+    delta = np.where(is_tool, arrays["args_delta"][picked], arrays["text"][picked])
+    names = {
+        int(i): str(n)
+        for i, n in zip(tool_index.tolist(), tool_name.tolist(), strict=True)
+        if n is not None and not math.isnan(i)
+    }
     lanes = [
-        _lane(kind, index, names.get(index))
-        for kind, index in zip(rows.kind.astype(str), rows.tool_index, strict=True)
+        f"tool #{int(i)}" + (f" {names[int(i)]}" if int(i) in names else "")
+        if tool and not math.isnan(i)
+        else k
+        for k, tool, i in zip(kind.tolist(), is_tool.tolist(), tool_index.tolist(), strict=True)
     ]
-    delta = rows.text.fillna("").where(rows.kind != "tool_call", rows.args_delta.fillna(""))
-    lengths = delta.str.len().fillna(0).astype(int).to_numpy()
-    timed = bool(rows.time_s.notna().all()) and len(rows) > 0
-    x = rows.time_s.to_numpy(dtype=float) if timed else rows.seq.to_numpy()
-    frame = pd.DataFrame(
-        {
-            "lane": lanes,
-            "x": x,
-            "seq": rows.seq.to_numpy(),
-            "length": lengths,
-            "delta": delta.to_numpy(),
-            "event": rows.event.fillna("").to_numpy(),
-            "kind": rows.kind.astype(str).to_numpy(),
-        }
-    )
-    return frame, timed
+    time_s, seq = arrays["time_s"][picked], arrays["seq"][picked]
+    timed = len(picked) > 0 and not np.isnan(time_s).any()
+    return {
+        "lane": np.array(lanes, dtype=object),
+        "x": time_s if timed else seq,
+        "seq": seq,
+        "length": np.fromiter((len(d) for d in delta), dtype=np.int64, count=len(delta)),
+        "delta": delta,
+        "event": arrays["event"][picked],
+        "kind": kind,
+    }, bool(timed)
 
 
-def timeline_spec(chunks: pd.DataFrame, interaction: int, *, max_points: int | None = None) -> Spec:
+def _lane_trace(part: dict[str, np.ndarray], lane: str, trace_type: str) -> dict[str, Any]:
+    lengths = part["length"]
+    label = escape(lane, 60)
+    return {
+        "type": trace_type,
+        "x": part["x"].tolist(),
+        "y": [label] * len(lengths),
+        "mode": "markers",
+        "name": label,
+        "marker": {
+            "size": np.clip(6 + 2 * np.sqrt(lengths), 6, 28).round(2).tolist(),
+            "color": COLORS.get(str(part["kind"][0]), COLORS["other"]),
+            "opacity": 0.75,
+            "line": {"width": 0},
+        },
+        "customdata": [
+            [seq, escape(event, 80), escape(delta), length]
+            for seq, event, delta, length in zip(
+                part["seq"].tolist(),
+                part["event"].tolist(),
+                part["delta"].tolist(),
+                lengths.tolist(),
+                strict=True,
+            )
+        ],
+        "hovertemplate": (
+            "chunk %{customdata[0]} · %{customdata[1]}<br>"
+            "%{customdata[3]} chars: %{customdata[2]}<extra></extra>"
+        ),
+    }
+
+
+def timeline_spec(
+    chunks: pd.DataFrame | ChunkArrays, interaction: int, *, max_points: int | None = None
+) -> Spec:
     """The stream of one interaction, chunk by chunk: one lane per kind and per tool call.
 
     Marks are sized by their delta's length; a line on the right axis counts
     the characters received so far. The x axis is the chunk sequence, or the
     recorded time where the format carries one per chunk. With `max_points`,
     longer streams are binned (each mark then stands for several chunks, and
-    the title says so); without it they are drawn with WebGL.
+    the title says so); without it they are drawn with WebGL. `chunks` is the
+    chunks frame, or `chunk_arrays` of it.
     """
-    frame, timed = _timeline_frame(chunks, interaction)
-    total = len(frame)
-    cumulative_x, cumulative_y = frame.x.to_numpy(), np.cumsum(frame.length.to_numpy())
+    arrays = chunk_arrays(chunks) if isinstance(chunks, pd.DataFrame) else chunks
+    columns, timed = _timeline_columns(arrays, interaction)
+    total = len(columns["seq"])
+    cumulative_x, cumulative_y = columns["x"], np.cumsum(columns["length"])
     binned_by = 1
     if max_points is not None and total > max_points:
-        frame, binned_by = _aggregate(frame, max_points)
+        binned, binned_by = _aggregate(pd.DataFrame(columns), max_points)
+        columns = {name: binned[name].to_numpy() for name in columns}
         step = max(1, total // max_points)
         cumulative_x, cumulative_y = cumulative_x[::step], cumulative_y[::step]
-    kind_of_trace = "scattergl" if len(frame) > WEBGL_ABOVE else "scatter"
-    lanes = _ordered_lanes(frame)
+    trace_type = "scattergl" if len(columns["seq"]) > WEBGL_ABOVE else "scatter"
+    lanes = _ordered_lanes(set(columns["lane"].tolist()))
     data: list[dict[str, Any]] = []
     for lane in lanes:
-        part = frame[frame.lane == lane]
-        lengths = part.length.to_numpy()
-        label = escape(lane, 60)
-        data.append(
-            {
-                "type": kind_of_trace,
-                "x": part.x.tolist(),
-                "y": [label] * len(part),
-                "mode": "markers",
-                "name": label,
-                "marker": {
-                    "size": np.clip(6 + 2 * np.sqrt(lengths), 6, 28).round(2).tolist(),
-                    "color": COLORS[part.kind.iloc[0]],
-                    "opacity": 0.75,
-                    "line": {"width": 0},
-                },
-                "customdata": [
-                    [seq, escape(event, 80), escape(delta), length]
-                    for seq, event, delta, length in zip(
-                        part.seq.tolist(),
-                        part.event.tolist(),
-                        part.delta.tolist(),
-                        lengths.tolist(),
-                        strict=True,
-                    )
-                ],
-                "hovertemplate": (
-                    "chunk %{customdata[0]} · %{customdata[1]}<br>"
-                    "%{customdata[3]} chars: %{customdata[2]}<extra></extra>"
-                ),
-            }
-        )
+        where = np.flatnonzero(columns["lane"] == lane)
+        data.append(_lane_trace({k: v[where] for k, v in columns.items()}, lane, trace_type))
     data.append(
         {
-            "type": kind_of_trace,
+            "type": trace_type,
             "x": cumulative_x.tolist(),
             "y": cumulative_y.tolist(),
             "mode": "lines",
@@ -225,7 +275,7 @@ def timeline_spec(chunks: pd.DataFrame, interaction: int, *, max_points: int | N
         "yaxis2": {"title": {"text": "characters so far"}, "tickformat": ",d", **RIGHT_AXIS},
         "height": max(320, 90 + 45 * len(lanes)),
     }
-    if frame.empty:
+    if total == 0:
         _say(layout, "the response body is empty: no chunks")
     return {"data": data, "layout": layout}
 
@@ -237,13 +287,7 @@ def timeline_figure(
     return figure(timeline_spec(chunks, interaction, max_points=max_points))
 
 
-def _tool_names(rows: pd.DataFrame) -> dict[object, str]:
-    named = rows.dropna(subset=["tool_index", "tool_name"])
-    return dict(zip(named.tool_index, named.tool_name, strict=True))
-
-
-def _ordered_lanes(frame: pd.DataFrame) -> list[str]:
-    present = set(frame.lane)
+def _ordered_lanes(present: set[str]) -> list[str]:
     ordered: list[str] = []
     for kind in LANE_ORDER:
         if kind == "tool_call":
@@ -267,30 +311,7 @@ USAGE_PARTS = (
 
 def usage_parts(usage: pd.DataFrame) -> pd.DataFrame:
     """Per turn, the token counts that stack to input plus output (NA counts as 0)."""
-    filled = (
-        usage[
-            [
-                "input_tokens",
-                "output_tokens",
-                "cached_tokens",
-                "cache_write_tokens",
-                "reasoning_tokens",
-            ]
-        ]
-        .fillna(0)
-        .astype("int64")
-    )
-    return pd.DataFrame(
-        {
-            "uncached input": (
-                filled.input_tokens - filled.cached_tokens - filled.cache_write_tokens
-            ).clip(0),
-            "cached input": filled.cached_tokens,
-            "cache writes": filled.cache_write_tokens,
-            "output": (filled.output_tokens - filled.reasoning_tokens).clip(0),
-            "reasoning": filled.reasoning_tokens,
-        }
-    )
+    return pd.DataFrame(_usage_parts(usage), dtype="int64")
 
 
 def usage_spec(usage: pd.DataFrame) -> Spec:
@@ -299,26 +320,28 @@ def usage_spec(usage: pd.DataFrame) -> Spec:
     Estimated costs are drawn with open markers and say so in their hover,
     with the price's source and date.
     """
-    turns = [f"#{i}" for i in usage.interaction]
-    parts = usage_parts(usage)
+    turns = [f"#{i}" for i in usage.interaction.tolist()]
+    parts = _usage_parts(usage)
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "x": turns,
-            "y": parts[name].tolist(),
+            "y": parts[name],
             "name": name,
             "marker": {"color": color},
             "hovertemplate": f"{name}: %{{y:,}} tokens<extra>%{{x}}</extra>",
         }
         for name, color in USAGE_PARTS
     ]
-    cost = usage.cost_usd.astype(float)
-    estimated = (usage.cost_source == "estimated").fillna(False).to_numpy(dtype=bool)
+    cost = usage.cost_usd.to_numpy(dtype=float, na_value=np.nan)
+    estimated = usage.cost_source.to_numpy(dtype=object, na_value="") == "estimated"
+    sources = usage.price_source.to_numpy(dtype=object, na_value="").tolist()
     notes = [
         escape(f"estimated from {src}" if est else "reported by the provider", 200)
-        for est, src in zip(estimated, usage.price_source.fillna(""), strict=True)
+        for est, src in zip(estimated.tolist(), sources, strict=True)
     ]
-    if cost.notna().any():
+    priced = ~np.isnan(cost)
+    if priced.any():
         data.append(
             {
                 "type": "scatter",
@@ -341,7 +364,7 @@ def usage_spec(usage: pd.DataFrame) -> Spec:
             {
                 "type": "scatter",
                 "x": turns,
-                "y": _floats(cost.fillna(0).cumsum().where(cost.notna())),
+                "y": _floats(np.where(priced, np.cumsum(np.nan_to_num(cost)), np.nan)),
                 "name": "cumulative cost (USD)",
                 "yaxis": "y2",
                 "mode": "lines",
@@ -372,9 +395,12 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
 
 def context_spec(usage: pd.DataFrame, messages: pd.DataFrame) -> Spec:
     """How the context grows across turns: input tokens and messages sent per request."""
-    turns = [f"#{i}" for i in usage.interaction]
-    sent = messages[messages.source == "request"].groupby("interaction").size()
-    counts = [int(sent.get(i, 0)) for i in usage.interaction]
+    turns = [f"#{i}" for i in usage.interaction.tolist()]
+    requested = messages.interaction.to_numpy(dtype=np.int64)[
+        messages.source.to_numpy(dtype=object, na_value="") == "request"
+    ]
+    sent = dict(zip(*np.unique(requested, return_counts=True), strict=True))
+    counts = [int(sent.get(i, 0)) for i in usage.interaction.tolist()]
     data = [
         {
             "type": "scatter",
