@@ -133,3 +133,19 @@ def dashboard(
     table["problems"] = table[counts[1:]].sum(axis=1)
     table = table.reset_index(names="cassette")
     return table[list(DASHBOARD_COLUMNS)]
+
+
+def failures_of(errors: pd.DataFrame) -> list[tuple[str, str]]:
+    """A corpus's `errors` as (file, reason) pairs; the reason names interaction and event."""
+    out = []
+    for file, interaction, event, message in zip(
+        errors.file.tolist(),
+        errors.interaction.astype(object).where(errors.interaction.notna(), None).tolist(),
+        errors.event.astype(object).where(errors.event.notna(), None).tolist(),
+        errors.message.tolist(),
+        strict=True,
+    ):
+        where = [] if interaction is None else [f"interaction {interaction}"]
+        where += [] if event is None else [f"event {event}"]
+        out.append((str(file), ", ".join([*where, str(message)])))
+    return out

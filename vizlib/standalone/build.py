@@ -18,10 +18,13 @@ import orjson
 
 import vizlib
 from vizlib._plotlyjs import plotly_js, plotly_js_version
+from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.diff import CassetteDiff
 from vizlib.cassette import Cassette
+from vizlib.corpus import Corpus
+from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.sections import Section, build_section, render
-from vizlib.views.corpus import cassettes_dashboard, dashboard_html
+from vizlib.views.corpus import dashboard_html, frames_of
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import LAYOUT_DEFAULTS, template
 from vizlib.views.html import style
@@ -49,12 +52,18 @@ def _asset(name: str) -> str:
 
 
 def sections_of(
-    cassettes: Iterable[Cassette], *, redact: bool = True, progress: Progress | None = None
+    cassettes: Iterable[Cassette],
+    *,
+    redact: bool = True,
+    progress: Progress | None = None,
+    split: SplitFrames | None = None,
 ) -> list[Section]:
-    """Each cassette's packed section, in order."""
+    """Each cassette's packed section, in order; `split` holds their summaries, by name."""
     out = []
     for position, cassette in enumerate(cassettes):
-        out.append(build_section(cassette, position, redact=redact))
+        summary = split.summary(cassette.name) if split else None
+        chunks = split.chunks(cassette.name) if split else None
+        out.append(build_section(cassette, position, redact=redact, summary=summary, chunks=chunks))
         if progress:
             progress(cassette)
     return out
@@ -101,13 +110,49 @@ def report_html(
     shown at the top and as rows of the index. `progress` is called once per
     cassette as it is built.
     """
-    sections = sections_of(cassettes, redact=redact, progress=progress)
-    dashboard = (
-        dashboard_html(cassettes_dashboard(cassettes), links=True, errors=failures)
-        if len(cassettes) > 1 or failures
-        else ""
+    frames = frames_of(cassettes)
+    names = [c.name for c in cassettes]
+    split = SplitFrames(frames) if len(set(names)) == len(names) else None
+    sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
+    table = dashboard(
+        frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
     )
-    return page_html(sections, dashboard=dashboard, redact=redact, failures=failures, title=title)
+    index = (
+        dashboard_html(table, links=True, errors=failures) if len(cassettes) > 1 or failures else ""
+    )
+    return page_html(sections, dashboard=index, redact=redact, failures=failures, title=title)
+
+
+def corpus_report_html(
+    corpus: Corpus,
+    *,
+    redact: bool = True,
+    failures: Sequence[tuple[str, str]] = (),
+    progress: Progress | None = None,
+    title: str | None = None,
+) -> str:
+    """The report of a `Corpus` (see `load_many`): the dashboard from its frames.
+
+    Each cassette's section comes from the cassette loaded in full, one at a
+    time, with its rows of the corpus's frames.
+
+    The files the corpus could not read are listed with `failures` at the top
+    and as rows of the index.
+    """
+    errors = [*failures, *failures_of(corpus.errors)]
+    frames = {name: getattr(corpus, name) for name in FRAME_NAMES}
+    table = dashboard(
+        frames["interactions"],
+        frames["chunks"],
+        frames["tool_calls"],
+        frames["usage"],
+        corpus.names,
+    )
+    split = SplitFrames(frames)
+    cassettes = (split.attach(corpus.cassette(name)) for name in corpus.names)
+    sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
+    index = dashboard_html(table, links=True, errors=errors) if len(sections) > 1 or errors else ""
+    return page_html(sections, dashboard=index, redact=redact, failures=errors, title=title)
 
 
 def diff_page(

@@ -29,9 +29,15 @@ from vizlib.cassette import Cassette
 from vizlib.redact import redact_text
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
 from vizlib.views.corpus import turns_html
-from vizlib.views.figures import context_spec, timeline_spec, usage_spec
+from vizlib.views.figures import (
+    ChunkArrays,
+    chunk_arrays,
+    context_spec,
+    timeline_spec,
+    usage_spec,
+)
 from vizlib.views.html import overview_html
-from vizlib.views.labels import interaction_label
+from vizlib.views.labels import interaction_label, row_label
 
 MAX_TIMELINE_POINTS = 3000
 
@@ -46,13 +52,32 @@ class Panel:
 
 @dataclass(slots=True)
 class Context:
-    """What a panel is built from; `data` collects what the page's script reads, by key."""
+    """What a panel is built from; `data` collects what the page's script reads, by key.
+
+    `summary` holds the cassette's `interaction_summary` records where they
+    were computed for many cassettes at once.
+    """
 
     cassette: Cassette
     position: int
     redact: bool
+    summary: list[dict[str, Any]] | None = None
     data: dict[str, Any] = field(default_factory=dict)
     interaction: int = 0
+    _chunks: ChunkArrays | None = None
+
+    def row(self) -> dict[str, Any] | None:
+        """The current interaction's summary record, where there is a summary."""
+        if self.summary is None or self.interaction >= len(self.summary):
+            return None
+        return self.summary[self.interaction]
+
+    @property
+    def chunks(self) -> ChunkArrays:
+        """The cassette's chunk columns as arrays, converted once."""
+        if self._chunks is None:
+            self._chunks = chunk_arrays(self.cassette.chunks)
+        return self._chunks
 
     @property
     def key(self) -> str:
@@ -86,7 +111,7 @@ def _plots(*keys: str) -> str:
 
 def overview_panel(ctx: Context) -> Panel:
     """The interactions table."""
-    return Panel("Overview", overview_html(ctx.cassette))
+    return Panel("Overview", overview_html(ctx.cassette, ctx.summary))
 
 
 def turns_panel(ctx: Context) -> Panel | None:
@@ -107,9 +132,7 @@ def usage_panel(ctx: Context) -> Panel:
 def timeline_panel(ctx: Context) -> Panel:
     """The interaction's stream, chunk by chunk."""
     key = f"timeline-{ctx.key}"
-    ctx.data[key] = timeline_spec(
-        ctx.cassette.chunks, ctx.interaction, max_points=MAX_TIMELINE_POINTS
-    )
+    ctx.data[key] = timeline_spec(ctx.chunks, ctx.interaction, max_points=MAX_TIMELINE_POINTS)
     return Panel("Token timeline", _plots(key))
 
 
@@ -158,7 +181,10 @@ def assembly_data(calls: list[CallAssembly], last_seq: int) -> dict[str, Any]:
 def assembly_panel(ctx: Context) -> Panel:
     """The tool calls' arguments as they arrived, with a slider and a play button."""
     key = f"assembly-{ctx.key}"
-    n_chunks = int(ctx.cassette.interactions.n_chunks.iloc[ctx.interaction])
+    row = ctx.row()
+    n_chunks = int(
+        ctx.cassette.interactions.n_chunks.iloc[ctx.interaction] if row is None else row["n_chunks"]
+    )
     calls = assemble(ctx.cassette, ctx.interaction, redact=ctx.redact)
     ctx.data[key] = assembly_data(calls, max(n_chunks - 1, 0))
     return Panel("Tool-call assembly", render("assembly_panel.html.j2", key=key))
@@ -210,17 +236,29 @@ INTERACTION_PANELS: list[PanelMaker] = [
 ]
 
 
-def section_payload(cassette: Cassette, position: int, *, redact: bool) -> dict[str, Any]:
-    """The section's markup and data, before compression."""
-    ctx = Context(cassette, position, redact)
+def section_payload(
+    cassette: Cassette,
+    position: int,
+    *,
+    redact: bool,
+    summary: list[dict[str, Any]] | None = None,
+    chunks: ChunkArrays | None = None,
+) -> dict[str, Any]:
+    """The section's markup and data, before compression.
+
+    `summary` and `chunks` (the cassette's `interaction_summary` records and
+    `chunk_arrays`) may be given where they were computed for many cassettes.
+    """
+    ctx = Context(cassette, position, redact, summary, _chunks=chunks)
     panels = [p for make in CASSETTE_PANELS if (p := make(ctx)) is not None]
     interactions = []
     for index in range(len(cassette)):
         ctx.interaction = index
+        row = ctx.row()
         interactions.append(
             {
                 "index": index,
-                "label": interaction_label(cassette, index),
+                "label": interaction_label(cassette, index) if row is None else row_label(row),
                 "panels": [p for make in INTERACTION_PANELS if (p := make(ctx)) is not None],
             }
         )
@@ -251,7 +289,16 @@ class Section:
     payload: str
 
 
-def build_section(cassette: Cassette, position: int, *, redact: bool) -> Section:
-    """The section of one cassette, ready to write into the page."""
-    payload = pack(section_payload(cassette, position, redact=redact))
+def build_section(
+    cassette: Cassette,
+    position: int,
+    *,
+    redact: bool,
+    summary: list[dict[str, Any]] | None = None,
+    chunks: ChunkArrays | None = None,
+) -> Section:
+    """The section of one cassette, ready to write into the page (see `section_payload`)."""
+    payload = pack(
+        section_payload(cassette, position, redact=redact, summary=summary, chunks=chunks)
+    )
     return Section(position, cassette.name, cassette.container, len(cassette), payload)
