@@ -16,6 +16,7 @@ from tests.shared import SEED, SHARED, require_shared
 from vizlib.cli import main
 from vizlib.standalone import report_html, write_report
 from vizlib.standalone.sections import unpack
+from vizlib.synthetic import synthetic_cassette
 
 PACKED = re.compile(r'<script type="application/x-vizlib-deflate" id="[^"]*">([^<]*)</script>')
 
@@ -298,3 +299,31 @@ def test_report_is_one_offline_file(tmp_path: Path) -> None:
     assert policy is not None
     # no 'unsafe-eval': the page and its plotly.js never run code built from strings
     assert "script-src 'unsafe-inline';" in policy.group(1)
+
+
+def test_every_trace_type_draws_with_the_bundle(chromium: object, tmp_path: Path) -> None:
+    """Scatter, bar and a WebGL timeline of more than 1,000 chunks, in one report."""
+    big = vizlib.load(synthetic_cassette(2_000), name="big.yaml")
+    path = vizlib.report([big, vizlib.load_sample()], tmp_path / "traces.html")
+    watched = open_page(chromium, path.as_uri())
+    page = watched.page
+    # closed sections stay compressed until opened
+    assert page.locator("#cassette-1 .vz-plot").count() == 0  # type: ignore[attr-defined]
+    assert page.locator("#vz-section-1").count() == 1  # type: ignore[attr-defined]
+    counts = page.evaluate(RENDER_ALL)  # type: ignore[attr-defined]
+    assert counts["rendered"] == counts["plots"] == 6
+    assert counts["empty"] == 0
+    assert page.locator("#vz-section-1").count() == 0  # type: ignore[attr-defined]
+    timeline = page.locator("#cassette-0 .vz-interaction:not([hidden]) .vz-plot").first  # type: ignore[attr-defined]
+    assert timeline.locator(".gl-container canvas").count() >= 1
+    title = timeline.locator(".gtitle").text_content()
+    assert title is not None
+    n_chunks = int(big.interactions.n_chunks.iloc[0])
+    assert n_chunks > 1000
+    assert f"{n_chunks:,} chunks" in title
+    drawn = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('.vz-plot')].flatMap(d => (d.data || []).map(t => t.type))"
+    )
+    assert set(drawn) == {"scatter", "scattergl", "bar"}
+    screenshot(page, "report-webgl-timeline")
+    _check_clean(watched)
