@@ -63,7 +63,12 @@ def sections_of(
     for position, cassette in enumerate(cassettes):
         summary = split.summary(cassette.name) if split else None
         chunks = split.chunks(cassette.name) if split else None
-        out.append(build_section(cassette, position, redact=redact, summary=summary, chunks=chunks))
+        usage = split.usage(cassette.name) if split else None
+        out.append(
+            build_section(
+                cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
+            )
+        )
         if progress:
             progress(cassette)
     return out

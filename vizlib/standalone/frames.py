@@ -15,7 +15,7 @@ import pandas as pd
 
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import interaction_summary
-from vizlib.views.figures import ChunkArrays, chunk_arrays
+from vizlib.views.figures import ChunkArrays, UsageArrays, chunk_arrays, usage_arrays
 
 FRAME_NAMES = ("interactions", "chunks", "messages", "tool_calls", "usage")
 
@@ -46,6 +46,12 @@ class SplitFrames:
             frames["interactions"], frames["usage"], frames["tool_calls"]
         ).to_dict(orient="records")
         self._chunks = chunk_arrays(frames["chunks"])
+        usage, messages = frames["usage"], frames["messages"]
+        requests = messages[messages.source == "request"]
+        sent = requests.groupby(["cassette", "interaction"], observed=True).size()
+        keys = pd.MultiIndex.from_arrays([usage.cassette, usage.interaction])
+        self._usage = usage_arrays(usage)
+        self._usage["messages_sent"] = sent.reindex(keys, fill_value=0).to_numpy(dtype=np.int64)
         self._summary: dict[str, list[dict[str, Any]]] = {}
         for row in summary:
             self._summary.setdefault(str(row["cassette"]), []).append(row)
@@ -67,12 +73,23 @@ class SplitFrames:
         start, stop = bounds.get(cassette, (0, 0))
         return {name: values[start:stop] for name, values in self._chunks.items()}
 
+    def usage(self, cassette: str) -> UsageArrays:
+        """The cassette's `usage_arrays`, with `messages_sent`."""
+        bounds = self._bounds["usage"]
+        if bounds is None:
+            rows = self.rows("usage", cassette)
+            return usage_arrays(rows, self.rows("messages", cassette))
+        start, stop = bounds.get(cassette, (0, 0))
+        return {name: values[start:stop] for name, values in self._usage.items()}
+
     def summary(self, cassette: str) -> list[dict[str, Any]]:
         """The cassette's `interaction_summary` records."""
         return self._summary.get(cassette, [])
 
     def attach(self, cassette: Cassette) -> Cassette:
-        """Give a freshly loaded cassette its frames from these, so it does not build them."""
-        for frame in FRAME_NAMES:
-            cassette.__dict__[frame] = self.rows(frame, cassette.name)
+        """Give a freshly loaded cassette its usage rows from these, so it does not build them.
+
+        (The section reads no other frame of the cassette; the rest are built if asked for.)
+        """
+        cassette.__dict__["usage"] = self.rows("usage", cassette.name)
         return cassette

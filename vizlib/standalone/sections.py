@@ -31,9 +31,11 @@ from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
 from vizlib.views.corpus import turns_html
 from vizlib.views.figures import (
     ChunkArrays,
+    UsageArrays,
     chunk_arrays,
     context_spec,
     timeline_spec,
+    usage_arrays,
     usage_spec,
 )
 from vizlib.views.html import overview_html
@@ -65,12 +67,20 @@ class Context:
     data: dict[str, Any] = field(default_factory=dict)
     interaction: int = 0
     _chunks: ChunkArrays | None = None
+    _usage: UsageArrays | None = None
 
     def row(self) -> dict[str, Any] | None:
         """The current interaction's summary record, where there is a summary."""
         if self.summary is None or self.interaction >= len(self.summary):
             return None
         return self.summary[self.interaction]
+
+    @property
+    def usage(self) -> UsageArrays:
+        """The cassette's usage columns as arrays, with the messages each request sent."""
+        if self._usage is None:
+            self._usage = usage_arrays(self.cassette.usage, self.cassette.messages)
+        return self._usage
 
     @property
     def chunks(self) -> ChunkArrays:
@@ -123,9 +133,9 @@ def turns_panel(ctx: Context) -> Panel | None:
 
 def usage_panel(ctx: Context) -> Panel:
     """Tokens and cost per turn, and the context's growth."""
-    cassette, position = ctx.cassette, ctx.position
-    ctx.data[f"usage-{position}"] = usage_spec(cassette.usage)
-    ctx.data[f"context-{position}"] = context_spec(cassette.usage, cassette.messages)
+    position = ctx.position
+    ctx.data[f"usage-{position}"] = usage_spec(ctx.usage)
+    ctx.data[f"context-{position}"] = context_spec(ctx.usage)
     return Panel("Usage and cost", _plots(f"usage-{position}", f"context-{position}"))
 
 
@@ -243,13 +253,15 @@ def section_payload(
     redact: bool,
     summary: list[dict[str, Any]] | None = None,
     chunks: ChunkArrays | None = None,
+    usage: UsageArrays | None = None,
 ) -> dict[str, Any]:
     """The section's markup and data, before compression.
 
-    `summary` and `chunks` (the cassette's `interaction_summary` records and
-    `chunk_arrays`) may be given where they were computed for many cassettes.
+    `summary`, `chunks` and `usage` (the cassette's `interaction_summary`
+    records, `chunk_arrays` and `usage_arrays` with the messages sent) may be
+    given where they were computed for many cassettes at once.
     """
-    ctx = Context(cassette, position, redact, summary, _chunks=chunks)
+    ctx = Context(cassette, position, redact, summary, _chunks=chunks, _usage=usage)
     panels = [p for make in CASSETTE_PANELS if (p := make(ctx)) is not None]
     interactions = []
     for index in range(len(cassette)):
@@ -296,9 +308,12 @@ def build_section(
     redact: bool,
     summary: list[dict[str, Any]] | None = None,
     chunks: ChunkArrays | None = None,
+    usage: UsageArrays | None = None,
 ) -> Section:
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
     payload = pack(
-        section_payload(cassette, position, redact=redact, summary=summary, chunks=chunks)
+        section_payload(
+            cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
+        )
     )
     return Section(position, cassette.name, cassette.container, len(cassette), payload)

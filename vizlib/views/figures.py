@@ -101,9 +101,38 @@ TOKEN_COLUMNS = (
 )
 
 
-def _usage_parts(usage: pd.DataFrame) -> dict[str, list[int]]:
+UsageArrays = dict[str, np.ndarray]
+
+
+def _sent(interactions: np.ndarray, messages: pd.DataFrame) -> np.ndarray:
+    """Per interaction in `interactions`, how many messages its request sent."""
+    requested = messages.interaction.to_numpy(dtype=np.int64)[
+        messages.source.to_numpy(dtype=object, na_value="") == "request"
+    ]
+    sent = dict(zip(*np.unique(requested, return_counts=True), strict=True))
+    return np.array([int(sent.get(i, 0)) for i in interactions.tolist()], dtype=np.int64)
+
+
+def usage_arrays(usage: pd.DataFrame, messages: pd.DataFrame | None = None) -> UsageArrays:
+    """The usage columns the usage and context charts read, as numpy arrays (NA as NaN or "").
+
+    With `messages` (of the same cassette), `messages_sent` counts each request's messages.
+    """
+    arrays = {
+        "interaction": usage.interaction.to_numpy(dtype=np.int64),
+        **{c: usage[c].to_numpy(dtype=float, na_value=np.nan) for c in TOKEN_COLUMNS},
+        "cost_usd": usage.cost_usd.to_numpy(dtype=float, na_value=np.nan),
+        "cost_source": usage.cost_source.to_numpy(dtype=object, na_value=""),
+        "price_source": usage.price_source.to_numpy(dtype=object, na_value=""),
+    }
+    if messages is not None:
+        arrays["messages_sent"] = _sent(arrays["interaction"], messages)
+    return arrays
+
+
+def _usage_parts(u: UsageArrays) -> dict[str, list[int]]:
     """`usage_parts` as lists, from numpy."""
-    t = {c: usage[c].to_numpy(dtype=np.int64, na_value=0) for c in TOKEN_COLUMNS}
+    t = {c: np.nan_to_num(u[c]).astype(np.int64) for c in TOKEN_COLUMNS}
     return {
         "uncached input": np.clip(
             t["input_tokens"] - t["cached_tokens"] - t["cache_write_tokens"], 0, None
@@ -311,17 +340,18 @@ USAGE_PARTS = (
 
 def usage_parts(usage: pd.DataFrame) -> pd.DataFrame:
     """Per turn, the token counts that stack to input plus output (NA counts as 0)."""
-    return pd.DataFrame(_usage_parts(usage), dtype="int64")
+    return pd.DataFrame(_usage_parts(usage_arrays(usage)), dtype="int64")
 
 
-def usage_spec(usage: pd.DataFrame) -> Spec:
+def usage_spec(usage: pd.DataFrame | UsageArrays) -> Spec:
     """Per-turn stacked token bars; cost per turn and cumulative on the right axis.
 
     Estimated costs are drawn with open markers and say so in their hover,
-    with the price's source and date.
+    with the price's source and date. `usage` is the usage frame, or `usage_arrays` of it.
     """
-    turns = [f"#{i}" for i in usage.interaction.tolist()]
-    parts = _usage_parts(usage)
+    u = usage_arrays(usage) if isinstance(usage, pd.DataFrame) else usage
+    turns = [f"#{i}" for i in u["interaction"].tolist()]
+    parts = _usage_parts(u)
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -333,9 +363,9 @@ def usage_spec(usage: pd.DataFrame) -> Spec:
         }
         for name, color in USAGE_PARTS
     ]
-    cost = usage.cost_usd.to_numpy(dtype=float, na_value=np.nan)
-    estimated = usage.cost_source.to_numpy(dtype=object, na_value="") == "estimated"
-    sources = usage.price_source.to_numpy(dtype=object, na_value="").tolist()
+    cost = u["cost_usd"]
+    estimated = u["cost_source"] == "estimated"
+    sources = u["price_source"].tolist()
     notes = [
         escape(f"estimated from {src}" if est else "reported by the provider", 200)
         for est, src in zip(estimated.tolist(), sources, strict=True)
@@ -383,7 +413,7 @@ def usage_spec(usage: pd.DataFrame) -> Spec:
         "yaxis2": {"title": {"text": "USD"}, "tickformat": "$.5f", **RIGHT_AXIS},
         "height": 380,
     }
-    if usage.input_tokens.isna().all() and usage.output_tokens.isna().all():
+    if np.isnan(u["input_tokens"]).all() and np.isnan(u["output_tokens"]).all():
         _say(layout, "no token usage was reported")
     return {"data": data, "layout": layout}
 
@@ -393,19 +423,19 @@ def usage_figure(usage: pd.DataFrame) -> go.Figure:
     return figure(usage_spec(usage))
 
 
-def context_spec(usage: pd.DataFrame, messages: pd.DataFrame) -> Spec:
-    """How the context grows across turns: input tokens and messages sent per request."""
-    turns = [f"#{i}" for i in usage.interaction.tolist()]
-    requested = messages.interaction.to_numpy(dtype=np.int64)[
-        messages.source.to_numpy(dtype=object, na_value="") == "request"
-    ]
-    sent = dict(zip(*np.unique(requested, return_counts=True), strict=True))
-    counts = [int(sent.get(i, 0)) for i in usage.interaction.tolist()]
+def context_spec(usage: pd.DataFrame | UsageArrays, messages: pd.DataFrame | None = None) -> Spec:
+    """How the context grows across turns: input tokens and messages sent per request.
+
+    `usage` is the usage frame (with `messages`), or `usage_arrays(usage, messages)`.
+    """
+    u = usage_arrays(usage, messages) if isinstance(usage, pd.DataFrame) else usage
+    turns = [f"#{i}" for i in u["interaction"].tolist()]
+    counts = u["messages_sent"].tolist()
     data = [
         {
             "type": "scatter",
             "x": turns,
-            "y": _floats(usage.input_tokens),
+            "y": _floats(u["input_tokens"]),
             "name": "input tokens",
             "mode": "lines+markers",
             "line": {"color": "#2563eb"},
@@ -427,7 +457,7 @@ def context_spec(usage: pd.DataFrame, messages: pd.DataFrame) -> Spec:
         "yaxis2": {"title": {"text": "messages"}, "tickformat": ",d", **RIGHT_AXIS},
         "height": 320,
     }
-    if usage.empty:
+    if len(turns) == 0:
         _say(layout, "no interactions")
     return {"data": data, "layout": layout}
 
