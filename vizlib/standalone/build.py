@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 import orjson
+import pandas as pd
 
 import vizlib
 from vizlib._plotlyjs import plotly_js, plotly_js_version
@@ -116,6 +117,7 @@ def report_html(
     cassette as it is built.
     """
     frames = frames_of(cassettes)
+    frames["messages"] = pd.concat([c.messages for c in cassettes], ignore_index=True)
     names = [c.name for c in cassettes]
     split = SplitFrames(frames) if len(set(names)) == len(names) else None
     sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
