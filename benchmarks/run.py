@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "cassettes"
+SEED = SHARED / "seed" / "multi_tool_streaming_kimi-k2.yaml"
 
 
 def _bodies(document: object) -> list[str]:
@@ -130,6 +131,21 @@ def huge(path: Path, out: Path) -> str:
     )
 
 
+def folder_report(source: Path, out: Path) -> int:
+    """`vizlib.report` of a folder as a user calls it (here with an empty cache): its HTML size."""
+    import vizlib
+
+    return vizlib.report(source, out).stat().st_size
+
+
+def show_views(source: Path) -> int:
+    """`vizlib.show` of a folder or a file, outside a notebook: the view objects are built."""
+    import vizlib
+
+    view = vizlib.show(source)
+    return len(getattr(view, "names", [None]))
+
+
 def _warm_up(directory: Path) -> None:
     """Pay one-time costs (lazy imports, Parquet reader set-up) on the sample, not the corpus."""
     import vizlib
@@ -181,6 +197,11 @@ def _child(args: argparse.Namespace) -> None:
         "cold-filling": lambda: _with_empty_cache(lambda: vizlib_load(source, cache=True)),
         "cold-parallel": lambda: vizlib_parallel(source, cache=False),
         "huge": lambda: huge(files[0], Path(args.out)),
+        "cold-many": lambda: _with_empty_cache(lambda: vizlib_parallel(source, cache=True)),
+        "report": lambda: _with_empty_cache(lambda: folder_report(source, Path(args.out))),
+        "report-seed": lambda: folder_report(SEED, Path(args.out)),
+        "show-seed": lambda: show_views(SEED),
+        "show-folder-warm": lambda: show_views(source),
     }
     times, cpu = [], []
     for _ in range(1 if args.variant == "huge" else args.repeat):
@@ -223,6 +244,11 @@ def main() -> None:
     )
     parser.add_argument("--huge", type=int, help="report and view one cassette of this many chunks")
     parser.add_argument(
+        "--report",
+        action="store_true",
+        help="the report and views of the shared folder against its cold load_many",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=9, help="runs per variant; the median is shown"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -261,6 +287,9 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
             f"one cassette of about {args.huge:,} chunks: {result['result']}; "
             f"peak {result['peak_mb']:.0f} MB"
         )
+        return
+    if args.report:
+        _report_benchmark(args, work)
         return
     if args.synthetic:
         per_file = 1000
@@ -329,6 +358,38 @@ def _import_times(repeat: int) -> None:
     for module in ("pandas", "plotly.graph_objects", "jsonschema"):
         seconds = statistics.median(_import_seconds(module) for _ in range(repeat))
         print(f"  {module:14s} {seconds:7.3f} s  ({seconds / base:.1f}x vizlib)")
+
+
+def _report_benchmark(args: argparse.Namespace, work: Path) -> None:
+    """The report and the views at folder scale, each against its baseline from the same run."""
+    from vizlib.cassette import cassette_files
+
+    files = cassette_files(SHARED)
+    on_disk = sum(p.stat().st_size for p in files)
+    files_json = work / "files.json"
+    files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(SHARED)}))
+    print(f"shared folder: {len(files)} files, {on_disk / 1e6:.2f} MB on disk; {args.repeat} runs")
+    out = work / "report.html"
+    results = {}
+    for variant in ("cold-many", "report", "report-seed", "show-seed", "show-folder-warm"):
+        if variant == "show-folder-warm":
+            _run("warm", files_json, work / "cache", repeat=1)  # fill the cache
+        results[variant] = result = _run(
+            variant, files_json, work / "cache", out=out, repeat=args.repeat
+        )
+        print(
+            f"  {variant:17s} median {result['seconds']:7.3f} s  best {result['best']:7.3f} s"
+            f"  peak {result['peak_mb']:6.0f} MB  (result {result['result']:,})"
+        )
+    seconds = {k: float(v["seconds"]) for k, v in results.items()}  # type: ignore[arg-type]
+    html = int(results["report"]["result"])  # type: ignore[call-overload]
+    seed = int(results["report-seed"]["result"])  # type: ignore[call-overload]
+    print("ratios:")
+    print(f"  report / cold load_many = {seconds['report'] / seconds['cold-many']:.2f}  (<= 3)")
+    print(f"  report HTML / folder on disk = {html / on_disk:.2f}  (<= 2; {html / 1e6:.2f} MB)")
+    print(f"  one-cassette report (seed) = {seed / 1e6:.2f} MB  (< 1.8)")
+    ratio = seconds["show-folder-warm"] / seconds["show-seed"]
+    print(f"  show(folder), warm cache / show(seed) = {ratio:.2f}  (<= 2)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ nothing runs that the cassette wrote, and no secret appears."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -14,11 +15,15 @@ from tests.browser import open_page, screenshot
 from tests.shared import SEED, SHARED, require_shared
 from vizlib.cli import main
 from vizlib.standalone import report_html, write_report
+from vizlib.standalone.sections import unpack
+from vizlib.synthetic import synthetic_cassette
 
-RENDER_ALL = """() => {
+PACKED = re.compile(r'<script type="application/x-vizlib-deflate" id="[^"]*">([^<]*)</script>')
+
+RENDER_ALL = """async () => {
   const DRAWN = ".scatterlayer .trace, .barlayer .trace, .gl-container canvas, .annotation-text";
   const sections = [...document.querySelectorAll('details.vz-cassette')];
-  sections.forEach(d => { d.open = true; window.vizlibReport.activate(d); });
+  await Promise.all(sections.map(d => { d.open = true; return window.vizlibReport.activate(d); }));
   const plots = [...document.querySelectorAll('.vz-plot')].filter(p => !p.closest('[hidden]'));
   return {
     sections: sections.length,
@@ -27,6 +32,11 @@ RENDER_ALL = """() => {
     empty: plots.filter(p => !p.querySelector(DRAWN)).length,
   };
 }"""
+
+
+def readable(html: str) -> str:
+    """The page with each section's compressed payload inflated in place."""
+    return PACKED.sub(lambda m: json.dumps(unpack(m.group(1))), html)
 
 
 def _check_clean(watched: object) -> None:
@@ -265,7 +275,7 @@ def _secret_cassette() -> str:
 def test_no_secret_reaches_the_report(chromium: object, tmp_path: Path) -> None:
     cassette = vizlib.load(_secret_cassette(), name="secrets.yaml")
     path = vizlib.report(cassette, tmp_path / "secrets.html")
-    page_text = path.read_text()
+    page_text = readable(path.read_text())
     for name, secret in SECRETS.items():
         token = secret.split()[-1].split("=")[-1]
         assert token not in page_text, name
@@ -276,7 +286,7 @@ def test_no_secret_reaches_the_report(chromium: object, tmp_path: Path) -> None:
     for secret in SECRETS.values():
         assert secret.split()[-1].split("=")[-1] not in shown
     _check_clean(watched)
-    unredacted = vizlib.report(cassette, tmp_path / "mine.html", redact=False).read_text()
+    unredacted = readable(vizlib.report(cassette, tmp_path / "mine.html", redact=False).read_text())
     assert SECRETS["x-api-key"] in unredacted
 
 
@@ -288,3 +298,35 @@ def test_report_is_one_offline_file(tmp_path: Path) -> None:
     assert "<link " not in html
     assert 'src="http' not in html
     assert "default-src 'none'" in html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert policy is not None
+    # no 'unsafe-eval': the page and its plotly.js never run code built from strings
+    assert "script-src 'unsafe-inline';" in policy.group(1)
+
+
+def test_every_trace_type_draws_with_the_bundle(chromium: object, tmp_path: Path) -> None:
+    """Scatter, bar and a WebGL timeline of more than 1,000 chunks, in one report."""
+    big = vizlib.load(synthetic_cassette(2_000), name="big.yaml")
+    path = vizlib.report([big, vizlib.load_sample()], tmp_path / "traces.html")
+    watched = open_page(chromium, path.as_uri())
+    page = watched.page
+    # closed sections stay compressed until opened
+    assert page.locator("#cassette-1 .vz-plot").count() == 0  # type: ignore[attr-defined]
+    assert page.locator("#vz-section-1").count() == 1  # type: ignore[attr-defined]
+    counts = page.evaluate(RENDER_ALL)  # type: ignore[attr-defined]
+    assert counts["rendered"] == counts["plots"] == 6
+    assert counts["empty"] == 0
+    assert page.locator("#vz-section-1").count() == 0  # type: ignore[attr-defined]
+    timeline = page.locator("#cassette-0 .vz-interaction:not([hidden]) .vz-plot").first  # type: ignore[attr-defined]
+    assert timeline.locator(".gl-container canvas").count() >= 1
+    title = timeline.locator(".gtitle").text_content()
+    assert title is not None
+    n_chunks = int(big.interactions.n_chunks.iloc[0])
+    assert n_chunks > 1000
+    assert f"{n_chunks:,} chunks" in title
+    drawn = page.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('.vz-plot')].flatMap(d => (d.data || []).map(t => t.type))"
+    )
+    assert set(drawn) == {"scatter", "scattergl", "bar"}
+    screenshot(page, "report-webgl-timeline")
+    _check_clean(watched)

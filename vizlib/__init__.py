@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from vizlib.cassette import Cassette, collect, load, load_sample, named_cassettes
 from vizlib.errors import CassetteError
@@ -40,14 +41,62 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'vizlib' has no attribute {name!r}")
 
 
-def report(x: Any, path: str | os.PathLike[str], *, redact: bool = True) -> Path:
-    """Write the standalone HTML report of a cassette (a path, a `Cassette`, or several) to `path`.
+Errors = Literal["show", "raise"]
+
+
+def _many(x: Any) -> bool:
+    """Whether `x` names many files: a folder, a glob, or a list of paths (or is a `Corpus`)."""
+    from vizlib.corpus import Corpus  # noqa: PLC0415 - pyarrow loads on first use
+
+    if isinstance(x, Corpus):
+        return True
+    if isinstance(x, str | os.PathLike):
+        text = os.fspath(x)
+        return Path(text).is_dir() or (glob.has_magic(text) and not Path(text).exists())
+    return isinstance(x, list | tuple) and all(isinstance(i, str | os.PathLike) for i in x)
+
+
+def _corpus(x: Any, errors: Errors) -> Corpus:
+    import pandas as pd  # noqa: PLC0415 - loaded on first use
+
+    from vizlib.corpus import Corpus, load_many  # noqa: PLC0415
+
+    corpus = x if isinstance(x, Corpus) else load_many(x)
+    if errors == "raise" and len(corpus.errors):
+        first = corpus.errors.iloc[0]
+        raise CassetteError(
+            str(first.message),
+            file=str(first.file),
+            interaction=None if pd.isna(first.interaction) else int(first.interaction),
+            event=None if pd.isna(first.event) else str(first.event),
+        )
+    return corpus
+
+
+def report(
+    x: Any, path: str | os.PathLike[str], *, redact: bool = True, errors: Errors = "show"
+) -> Path:
+    """Write the standalone HTML report of cassettes to `path`.
+
+    `x` is a cassette file or a `Cassette`, or many: a folder (searched
+    recursively), a glob, a list of paths, a `Corpus`, or a list of
+    `Cassette`s. Folders, globs and lists of paths load through `load_many`
+    (in parallel where large, from the cache where warm). With
+    `errors="show"` files that cannot be read are listed at the top of the
+    report and as rows of its index, and the rest are reported; with
+    `errors="raise"` the first one raises `CassetteError`.
 
     The file embeds plotly.js and opens offline; secrets are redacted unless
     `redact=False`.
     """
-    from vizlib.standalone import report_html, write_report  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.standalone import (  # noqa: PLC0415 - the report's modules load on demand
+        corpus_report_html,
+        report_html,
+        write_report,
+    )
 
+    if _many(x):
+        return write_report(corpus_report_html(_corpus(x, errors), redact=redact), path)
     return write_report(report_html(collect(x), redact=redact), path)
 
 
@@ -68,12 +117,16 @@ def _label(x: Any) -> str:
     return x.name if isinstance(x, Cassette) else str(x)
 
 
-def show(x: Any, *, redact: bool = True) -> Any:
-    """Display and return the notebook view of a cassette (a path, a `Cassette`, or several).
+def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> Any:
+    """Display and return the notebook view of cassettes (the same inputs as `report`).
 
-    Secrets are redacted unless `redact=False`.
+    Folders, globs and lists of paths load through `load_many` (parallel,
+    cached); the view shows their dashboard and draws a cassette when it is
+    picked. With `errors="show"` files that cannot be read are rows of the
+    dashboard saying why; with `errors="raise"` the first one raises
+    `CassetteError`. Secrets are redacted unless `redact=False`.
     """
     # Widgets and plotly load only when a view is first shown, so the CLI stays fast.
     from vizlib.views.widget import show as show_view  # noqa: PLC0415
 
-    return show_view(x, redact=redact)
+    return show_view(_corpus(x, errors) if _many(x) else x, redact=redact)

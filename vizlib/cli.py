@@ -249,34 +249,35 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     cannot be read are named, with their reason, at the top of the report and
     on stderr; the rest are still reported.
     """
-    from vizlib.standalone import report_html  # noqa: PLC0415 - plotly loads on demand
+    from vizlib.analysis.dashboard import failures_of  # noqa: PLC0415 - loaded on demand
+    from vizlib.corpus import load_many  # noqa: PLC0415
+    from vizlib.standalone import corpus_report_html  # noqa: PLC0415
 
     _check_output(output, inputs)
-    cassettes, failures = _read(inputs, FRAMES_SHOWN)
-    _report_failures(failures)
-    if not cassettes:
+    files, failures = expand(inputs)
+    one_folder = len(inputs) == 1 and inputs[0].is_dir()
+    corpus = load_many(inputs[0] if one_folder else [p for p, _ in files], progress=len(files) > 1)
+    _report_failures([*failures, *failures_of(corpus.errors)])
+    failures += failures_of(corpus.errors)
+    if not corpus.names:
         _console(stderr=True).print(
             "[red]error:[/red] no cassette could be read; no report written"
         )
         sys.exit(EXIT_SOME_FAILED)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(
-        *columns, console=_console(stderr=True), transient=True, disable=len(cassettes) < 2
+        *columns, console=_console(stderr=True), transient=True, disable=len(corpus.names) < 2
     ) as progress:
-        task = progress.add_task("building the report", total=len(cassettes))
-        page = report_html(
-            cassettes,
+        task = progress.add_task("building the report", total=len(corpus.names))
+        page = corpus_report_html(
+            corpus,
             redact=not no_redact,
-            failures=failures,
+            failures=failures[: len(failures) - len(corpus.errors)],
             progress=lambda _: progress.advance(task),
         )
     path = _write(page, output, inputs)
-    click.echo(
-        plain(
-            f"wrote {path} ({len(cassettes)} cassette{'s' if len(cassettes) != 1 else ''}, "
-            f"{path.stat().st_size / 1e6:.1f} MB)"
-        )
-    )
+    n, size = len(corpus.names), path.stat().st_size / 1e6
+    click.echo(plain(f"wrote {path} ({n} cassette{'s' if n != 1 else ''}, {size:.1f} MB)"))
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 

@@ -25,17 +25,49 @@ DASHBOARD_COLUMNS = {
 }
 
 
-def _joined(values: pd.Series) -> str:
-    return ", ".join(sorted({str(v) for v in values.dropna()}))
+def _distinct(
+    cassettes: pd.Series, values: pd.Series, index: pd.Index, sep: str = ", "
+) -> pd.Series:
+    """Per cassette of `index`, its distinct non-null values, sorted, joined by `sep`."""
+    pairs = (
+        pd.DataFrame({"cassette": cassettes.to_numpy(), "value": values.astype("string")})
+        .dropna()
+        .drop_duplicates()
+        .sort_values("value", kind="stable")
+    )
+    joined: dict[str, list[str]] = {}
+    for cassette, value in zip(pairs.cassette.tolist(), pairs.value.tolist(), strict=True):
+        joined.setdefault(cassette, []).append(value)
+    return _like(pd.Series([sep.join(joined.get(c, ())) for c in index], index=index), values)
 
 
-def _sources(values: pd.Series) -> str:
-    return " and ".join(sorted({str(v) for v in values.dropna()}))
+def _counted(cassettes: pd.Series, values: pd.Series, index: pd.Index) -> pd.Series:
+    """Per cassette of `index`, each value with its count, most first (ties: first seen)."""
+    frame = pd.DataFrame({"cassette": cassettes.to_numpy(), "value": values.astype("string")})
+    frame = frame.dropna().reset_index(drop=True)
+    counts = (
+        frame.reset_index()
+        .groupby(["cassette", "value"], sort=False, observed=True)
+        .agg(n=("index", "size"), first=("index", "min"))
+        .reset_index()
+        .sort_values(["n", "first"], ascending=[False, True], kind="stable")
+    )
+    joined: dict[str, list[str]] = {}
+    for cassette, value, n in zip(
+        counts.cassette.tolist(), counts.value.tolist(), counts.n.tolist(), strict=True
+    ):
+        joined.setdefault(cassette, []).append(f"{value} ×{n}")
+    return _like(pd.Series([", ".join(joined.get(c, ())) for c in index], index=index), values)
 
 
-def _counted(values: pd.Series) -> str:
-    counts = values.dropna().astype(str).value_counts()
-    return ", ".join(f"{reason} ×{n}" for reason, n in counts.items())
+def _like(result: pd.Series, values: pd.Series) -> pd.Series:
+    """`result` in the string dtype of `values`, as a per-group aggregate of them would be."""
+    return result.astype(values.dtype) if isinstance(values.dtype, pd.StringDtype) else result
+
+
+def _count(flags: pd.Series, cassettes: pd.Series) -> pd.Series:
+    """Per cassette, how many of `flags` are true (NA counts as false)."""
+    return flags.fillna(False).astype(bool).groupby(cassettes, observed=True).sum()
 
 
 def dashboard(
@@ -50,13 +82,15 @@ def dashboard(
     `names` lists every cassette, so one without interactions still has its row.
     """
     by = interactions.groupby("cassette", sort=False, observed=True)
+    sizes = by.size()
+    owner = interactions.cassette
     table = pd.DataFrame(
         {
-            "api": by.api.agg(_joined),
-            "kind": by.kind.agg(_joined),
-            "model": by.model.agg(_joined),
-            "interactions": by.size(),
-            "finish_reasons": by.finish_reason.agg(_counted),
+            "api": _distinct(owner, interactions.api, sizes.index),
+            "kind": _distinct(owner, interactions.kind, sizes.index),
+            "model": _distinct(owner, interactions.model, sizes.index),
+            "interactions": sizes,
+            "finish_reasons": _counted(owner, interactions.finish_reason, sizes.index),
             "errors": ((interactions.status >= 400) | interactions.error.notna())
             .groupby(interactions.cassette, sort=False, observed=True)
             .sum(),
@@ -71,10 +105,10 @@ def dashboard(
     table["input_tokens"] = sums.input_tokens.sum(min_count=1)
     table["output_tokens"] = sums.output_tokens.sum(min_count=1)
     table["cost_usd"] = sums.cost_usd.sum(min_count=1)
-    table["cost_source"] = sums.cost_source.agg(_sources)
-    calls = tool_calls.groupby("cassette", observed=True)
-    table["roundtrip_failures"] = calls.roundtrip.agg(lambda s: int((s == False).sum()))  # noqa: E712
-    table["schema_failures"] = calls.schema_valid.agg(lambda s: int((s == False).sum()))  # noqa: E712
+    table["cost_source"] = _distinct(usage.cassette, usage.cost_source, sums.size().index, " and ")
+    owner = tool_calls.cassette
+    table["roundtrip_failures"] = _count(tool_calls.roundtrip.eq(False), owner)
+    table["schema_failures"] = _count(tool_calls.schema_valid.eq(False), owner)
     cut = interactions.stream & ~interactions.complete
     table["ended_early"] = cut.groupby(interactions.cassette, sort=False, observed=True).sum()
     unreadable = chunks[chunks.kind == "error"].merge(
@@ -83,7 +117,7 @@ def dashboard(
     )
     # one problem per interaction, however many of its events could not be read
     table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
-    table["not_json"] = calls.valid_json.agg(lambda s: int((~s).sum()))
+    table["not_json"] = _count(~tool_calls.valid_json.astype(bool), owner)
     table[["roundtrip_failures", "schema_failures"]] = (
         # Float64 first: with no tool calls at all these come out boolean, which refuses 0
         table[["roundtrip_failures", "schema_failures"]].astype("Float64").fillna(0).astype("int64")
@@ -103,3 +137,19 @@ def dashboard(
     table["problems"] = table[counts[1:]].sum(axis=1)
     table = table.reset_index(names="cassette")
     return table[list(DASHBOARD_COLUMNS)]
+
+
+def failures_of(errors: pd.DataFrame) -> list[tuple[str, str]]:
+    """A corpus's `errors` as (file, reason) pairs; the reason names interaction and event."""
+    out = []
+    for file, interaction, event, message in zip(
+        errors.file.tolist(),
+        errors.interaction.astype(object).where(errors.interaction.notna(), None).tolist(),
+        errors.event.astype(object).where(errors.event.notna(), None).tolist(),
+        errors.message.tolist(),
+        strict=True,
+    ):
+        where = [] if interaction is None else [f"interaction {interaction}"]
+        where += [] if event is None else [f"event {event}"]
+        out.append((str(file), ", ".join([*where, str(message)])))
+    return out

@@ -1,6 +1,6 @@
-"""The standalone HTML report: one file with plotly.js inside, offline, the notebook's views."""
+"""The standalone HTML report: one offline file, its sections compressed until opened."""
 
-from vizlib.standalone.build import diff_page, report_html
+from vizlib.standalone.build import corpus_report_html, diff_page, report_html
 from vizlib.standalone.save import write_report
 
-__all__ = ["diff_page", "report_html", "write_report"]
+__all__ = ["corpus_report_html", "diff_page", "report_html", "write_report"]

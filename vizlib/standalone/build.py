@@ -1,40 +1,35 @@
-"""The report's page: figures as script-safe JSON, fragments from autoescaped templates.
+"""The report's page: an index at once, each cassette's section compressed until opened.
 
-Cassette text reaches the page only as template-escaped HTML or as JSON that
-the page's own script reads with `JSON.parse` and writes with `textContent`.
-A Content-Security-Policy forbids every request the page could make.
+Cassette text reaches the page only as template-escaped HTML (inside a
+section's compressed payload, or in the index) or as JSON that the page's own
+script writes with `textContent`. A Content-Security-Policy forbids every
+request the page could make, and code built from strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import jinja2
 import orjson
-import plotly.graph_objects as go
-import plotly.io
-from plotly.offline import get_plotlyjs
+import pandas as pd
 
 import vizlib
-from vizlib.analysis.assembly import CallAssembly, assemble
+from vizlib._plotlyjs import plotly_js, plotly_js_version
+from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.diff import CassetteDiff
-from vizlib.analysis.raw import raw_exchange
-from vizlib.analysis.transcript import transcript
-from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
-from vizlib.views.card import card_html
-from vizlib.views.corpus import cassettes_dashboard, dashboard_html, turns_html
+from vizlib.corpus import Corpus
+from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
+from vizlib.standalone.sections import Section, build_section, render
+from vizlib.views.corpus import dashboard_html, frames_of
 from vizlib.views.diffview import diff_html
-from vizlib.views.figures import context_figure, timeline_figure, usage_figure
-from vizlib.views.html import overview_html, raw_html, style, transcript_html
-from vizlib.views.labels import interaction_label
-from vizlib.views.runview import is_linear, run_figure_dict, threads_html
+from vizlib.views.figures import LAYOUT_DEFAULTS, template
+from vizlib.views.html import style
 
-MAX_TIMELINE_POINTS = 3000
 Progress = Callable[[Cassette], None]
 
 
@@ -48,84 +43,62 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _figure_json(figure: go.Figure) -> str:
-    return script_json(plotly.io.to_json(figure, validate=False, engine="orjson"))
-
-
-def _assembly_data(calls: list[CallAssembly], last_seq: int) -> dict[str, Any]:
-    return {
-        "last": last_seq,
-        "calls": [
-            {
-                "index": c.tool_index,
-                "name": c.name,
-                "id": c.id or "",
-                "seqs": [s for s, _ in c.fragments],
-                "deltas": [d for _, d in c.fragments],
-                "arguments": c.arguments,
-                "valid": c.valid_json,
-                "pretty": c.pretty,
-                "schema": c.schema.valid,
-                "schemaMessage": c.schema.message,
-                "roundtrip": c.roundtrip,
-                "change": c.change,
-                "result": c.result,
-                "resultInteraction": c.result_interaction,
-            }
-            for c in calls
-        ],
-    }
-
-
-def _cassette_context(position: int, cassette: Cassette, *, redact: bool) -> dict[str, Any]:
-    chunks = cassette.chunks
-    data: dict[str, str] = {
-        f"usage-{position}": _figure_json(usage_figure(cassette.usage)),
-        f"context-{position}": _figure_json(context_figure(cassette.usage, cassette.messages)),
-    }
-    run = not is_linear(cassette)
-    if run:
-        data[f"run-{position}"] = script_json(run_figure_dict(cassette))
-    interactions = []
-    for index in range(len(cassette)):
-        n_chunks = int((chunks.interaction == index).sum())
-        key = f"{position}-{index}"
-        data[f"timeline-{key}"] = _figure_json(
-            timeline_figure(chunks, index, max_points=MAX_TIMELINE_POINTS)
-        )
-        streamed = bool(cassette.interactions.stream.iloc[index])
-        data[f"assembly-{key}"] = script_json(
-            _assembly_data(assemble(cassette, index, redact=redact), max(n_chunks - 1, 0))
-        )
-        interactions.append(
-            {
-                "index": index,
-                "key": key,
-                "label": interaction_label(cassette, index),
-                # a call that is not a stream also gets a card: its timeline is one point
-                "card": "" if streamed else card_html(cassette, index, redact=redact),
-                "transcript": transcript_html(transcript(cassette, index, redact=redact)),
-                "raw": raw_html(raw_exchange(cassette, index, redact=redact), redacted=redact),
-            }
-        )
-    return {
-        "position": position,
-        "name": cassette.name,
-        "container": cassette.container,
-        "overview": overview_html(cassette),
-        "turns": turns_html(request_growth(cassette)) if len(cassette) > 1 else "",
-        "interactions": interactions,
-        "run": threads_html(cassette) if run else "",
-        "data": data,
-    }
-
-
 @cache
 def _asset(name: str) -> str:
     return (
         resources.files("vizlib.standalone")
         .joinpath(f"templates/{name}")
         .read_text(encoding="utf-8")
+    )
+
+
+def sections_of(
+    cassettes: Iterable[Cassette],
+    *,
+    redact: bool = True,
+    progress: Progress | None = None,
+    split: SplitFrames | None = None,
+) -> list[Section]:
+    """Each cassette's packed section, in order; `split` holds their summaries, by name."""
+    out = []
+    for position, cassette in enumerate(cassettes):
+        summary = split.summary(cassette.name) if split else None
+        chunks = split.chunks(cassette.name) if split else None
+        usage = split.usage(cassette.name) if split else None
+        out.append(
+            build_section(
+                cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
+            )
+        )
+        if progress:
+            progress(cassette)
+    return out
+
+
+def page_html(
+    sections: Sequence[Section],
+    *,
+    dashboard: str = "",
+    redact: bool = True,
+    failures: Sequence[tuple[str, str]] = (),
+    title: str | None = None,
+) -> str:
+    """The page around packed sections and a rendered dashboard (empty for one cassette)."""
+    return render(
+        "report.html.j2",
+        title=title or (sections[0].name if len(sections) == 1 else f"{len(sections)} cassettes"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=vizlib.__version__,
+        plotly_version=plotly_js_version(),
+        redact=redact,
+        dashboard=dashboard,
+        sections=sections,
+        failures=failures,
+        style=style() + _asset("report.css"),
+        plotly_js=plotly_js(),
+        plotly_template=script_json(template()),
+        layout=script_json(LAYOUT_DEFAULTS),
+        report_js=_asset("report.js"),
     )
 
 
@@ -140,40 +113,53 @@ def report_html(
     """The report of one or more cassettes as one self-contained HTML page.
 
     `failures` lists inputs that could not be read (name, reason); they are
-    shown at the top. `progress` is called once per cassette as it is built.
+    shown at the top and as rows of the index. `progress` is called once per
+    cassette as it is built.
     """
-    sections = []
-    for position, cassette in enumerate(cassettes):
-        sections.append(_cassette_context(position, cassette, redact=redact))
-        if progress:
-            progress(cassette)
-    template = _report_environment().get_template("report.html.j2")
-    return template.render(
-        title=title
-        or (cassettes[0].name if len(cassettes) == 1 else f"{len(cassettes)} cassettes"),
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        version=vizlib.__version__,
-        redact=redact,
-        dashboard=dashboard_html(cassettes_dashboard(cassettes), links=True)
-        if len(cassettes) > 1
-        else "",
-        sections=sections,
-        failures=failures,
-        style=style() + _asset("report.css"),
-        plotly_js=get_plotlyjs(),
-        report_js=_asset("report.js"),
+    frames = frames_of(cassettes)
+    frames["messages"] = pd.concat([c.messages for c in cassettes], ignore_index=True)
+    names = [c.name for c in cassettes]
+    split = SplitFrames(frames) if len(set(names)) == len(names) else None
+    sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
+    table = dashboard(
+        frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
     )
+    index = (
+        dashboard_html(table, links=True, errors=failures) if len(cassettes) > 1 or failures else ""
+    )
+    return page_html(sections, dashboard=index, redact=redact, failures=failures, title=title)
 
 
-@cache
-def _report_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("vizlib.standalone", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+def corpus_report_html(
+    corpus: Corpus,
+    *,
+    redact: bool = True,
+    failures: Sequence[tuple[str, str]] = (),
+    progress: Progress | None = None,
+    title: str | None = None,
+) -> str:
+    """The report of a `Corpus` (see `load_many`): the dashboard from its frames.
+
+    Each cassette's section comes from the cassette loaded in full, one at a
+    time, with its rows of the corpus's frames.
+
+    The files the corpus could not read are listed with `failures` at the top
+    and as rows of the index.
+    """
+    errors = [*failures, *failures_of(corpus.errors)]
+    frames = {name: getattr(corpus, name) for name in FRAME_NAMES}
+    table = dashboard(
+        frames["interactions"],
+        frames["chunks"],
+        frames["tool_calls"],
+        frames["usage"],
+        corpus.names,
     )
+    split = SplitFrames(frames)
+    cassettes = (split.attach(corpus.cassette(name)) for name in corpus.names)
+    sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
+    index = dashboard_html(table, links=True, errors=errors) if len(sections) > 1 or errors else ""
+    return page_html(sections, dashboard=index, redact=redact, failures=errors, title=title)
 
 
 def diff_page(
@@ -186,17 +172,14 @@ def diff_page(
 ) -> str:
     """A standalone page of a diff: no script at all, only escaped text and styles."""
     body = diff_html(diffs, old_label, new_label, redact=redact)
-    return (
-        _report_environment()
-        .get_template("diff_page.html.j2")
-        .render(
-            old_label=old_label,
-            new_label=new_label,
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            version=vizlib.__version__,
-            redact=redact,
-            failures=failures,
-            style=style() + _asset("report.css"),
-            body=body,
-        )
+    return render(
+        "diff_page.html.j2",
+        old_label=old_label,
+        new_label=new_label,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=vizlib.__version__,
+        redact=redact,
+        failures=failures,
+        style=style() + _asset("report.css"),
+        body=body,
     )

@@ -68,8 +68,13 @@ def _cell(key: str, value: Any, *, estimated: bool = False) -> dict[str, Any]:
     return {"text": text, "sort": repr(float(value))}
 
 
-def dashboard_html(table: pd.DataFrame, *, links: bool = False) -> str:
-    """The dashboard table; in a report its headers sort it and its names link to sections."""
+def dashboard_html(
+    table: pd.DataFrame, *, links: bool = False, errors: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The dashboard table; in a report its headers sort it and its names link to sections.
+
+    `errors` lists inputs that could not be read (name, reason): each gets a row saying why.
+    """
     rows = []
     for position, record in enumerate(table.to_dict(orient="records")):
         estimated = "estimated" in str(record["cost_source"] or "")
@@ -87,6 +92,7 @@ def dashboard_html(table: pd.DataFrame, *, links: bool = False) -> str:
         rows=rows,
         columns=columns,
         links=links,
+        errors=errors,
         descriptions=DASHBOARD_COLUMNS,
         note=note,
     )

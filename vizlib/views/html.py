@@ -45,12 +45,19 @@ def style() -> str:
     )
 
 
-def overview_rows(cassette: Cassette) -> list[dict[str, Any]]:
-    """The overview table's rows, formatted for reading."""
-    table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
+def overview_rows(
+    cassette: Cassette, summary: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The overview table's rows, formatted for reading.
+
+    `summary` holds the cassette's `interaction_summary` records where the caller has them.
+    """
+    if summary is None:
+        table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
+        summary = table.to_dict(orient="records")  # type: ignore[assignment]
     found = problems(cassette)
     rows = []
-    for row in table.to_dict(orient="records"):
+    for row in summary or ():
         index = int(row["interaction"])
         rows.append(
             {
@@ -78,9 +85,9 @@ OVERVIEW_NOTE = (
 )
 
 
-def overview_html(cassette: Cassette) -> str:
+def overview_html(cassette: Cassette, summary: list[dict[str, Any]] | None = None) -> str:
     """The interactions table: api, model, status, duration, chunks, tokens, cost, problems."""
-    return render("overview.html.j2", rows=overview_rows(cassette), note=OVERVIEW_NOTE)
+    return render("overview.html.j2", rows=overview_rows(cassette, summary), note=OVERVIEW_NOTE)
 
 
 def _state(value: bool | None, yes: str, no: str, unknown: str) -> tuple[str, str]:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 
 from vizlib.cassette import Cassette
 
@@ -18,7 +22,12 @@ def short_model(model: object) -> str:
 
 def interaction_label(cassette: Cassette, index: int) -> str:
     """The selector's label: `#0 openai-chat kimi-k2 · 40 chunks · 2 tool calls`."""
-    row = cassette.interactions.iloc[index]
-    calls = int(row.n_tool_calls)
+    return row_label(cassette.interactions.iloc[index])
+
+
+def row_label(row: Mapping[str, Any] | pd.Series) -> str:
+    """`interaction_label` of an `interactions` (or summary) row given as a mapping."""
+    calls = int(row["n_tool_calls"])
     tools = f" · {calls} tool call{'s' if calls != 1 else ''}" if calls else ""
-    return f"#{row.interaction} {row.api} {short_model(row.model)} · {row.n_chunks} chunks{tools}"
+    model = short_model(row["model"])
+    return f"#{row['interaction']} {row['api']} {model} · {row['n_chunks']} chunks{tools}"

@@ -13,9 +13,7 @@ The figure is built as a plain plotly JSON dict (`run_figure_dict`);
 
 from __future__ import annotations
 
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any
 
 from vizlib.analysis.problems import problems
 from vizlib.analysis.threads import thread_table
@@ -24,6 +22,9 @@ from vizlib.views.figures import escape
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
 from vizlib.views.labels import interaction_label
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 MARKERS = {  # relation: (symbol, colour, size)
     "first": ("square", "#2563eb", 14),
@@ -193,6 +194,8 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
 
 def run_figure(cassette: Cassette) -> go.Figure:
     """The run view as a `plotly.graph_objects.Figure`."""
+    import plotly.graph_objects as go  # noqa: PLC0415 - plotly loads on first use
+
     return go.Figure(run_figure_dict(cassette))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -12,7 +13,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.analysis.assembly import assemble
-from vizlib.analysis.dashboard import dashboard
+from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
@@ -148,9 +149,16 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
     """The comparison dashboard over many cassettes, and the view of the one chosen below it."""
 
     def __init__(
-        self, names: list[str], table: pd.DataFrame, opener: Any, *, redact: bool = True
+        self,
+        names: list[str],
+        table: pd.DataFrame,
+        opener: Any,
+        *,
+        redact: bool = True,
+        errors: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.names = names
+        self.errors = errors
         self._open = opener
         self.redact = redact
         self.sort = widgets.Dropdown(
@@ -185,7 +193,8 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
     def _show_dashboard(self, key: str) -> None:
         ascending = key in ("cassette", "api", "model", "finish_reasons")
         self.dashboard.value = dashboard_html(
-            self.table.sort_values(key, ascending=ascending, na_position="last")
+            self.table.sort_values(key, ascending=ascending, na_position="last"),
+            errors=self.errors,
         )
 
     def open_cassette(self, index: int) -> None:
@@ -197,7 +206,9 @@ def show(x: Any, *, redact: bool = True) -> widgets.Widget:
     """Display and return the view of a cassette or a corpus (paths, a `Cassette`, a `Corpus`)."""
     if isinstance(x, Corpus):
         table = dashboard(x.interactions, x.chunks, x.tool_calls, x.usage, x.names)
-        view: widgets.Widget = CorpusView(x.names, table, x.cassette, redact=redact)
+        view: widgets.Widget = CorpusView(
+            x.names, table, x.cassette, redact=redact, errors=failures_of(x.errors)
+        )
     else:
         cassettes = collect(x)
         if len(cassettes) == 1:

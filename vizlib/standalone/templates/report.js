@@ -1,14 +1,19 @@
-// vizlib report: renders figures on demand and drives the assembly slider.
-// Cassette text is read from JSON and written with textContent only.
+// vizlib report: opens each cassette's compressed section when it is first shown, renders its
+// figures on demand and drives the assembly slider. Section markup comes from vizlib's escaping
+// templates; cassette text in data is written with textContent only. Nothing is built from strings
+// as code.
 (function () {
   "use strict";
   var parsed = {};
+  var opening = {};
+  function json(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+  var template = json("vz-template");
+  var defaults = json("vz-layout") || {};
   function data(key) {
-    if (!(key in parsed)) {
-      var node = document.getElementById("vz-data-" + key);
-      parsed[key] = node ? JSON.parse(node.textContent) : null;
-    }
-    return parsed[key];
+    return key in parsed ? parsed[key] : null;
   }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -16,15 +21,26 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+  function inflate(text) {
+    var binary = atob(text.trim());
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function layoutOf(fig) {
+    var layout = Object.assign({}, defaults, fig.layout);
+    if (template) layout.template = template;
+    return layout;
+  }
   function renderPlots(root) {
     root.querySelectorAll(".vz-plot").forEach(function (div) {
       if (div.dataset.rendered || div.closest("[hidden]")) return;
-      var closed = div.closest("details:not([open])");
-      if (closed) return;
-      var fig = data("" + div.dataset.figure);
+      if (div.closest("details:not([open])")) return;
+      var fig = data(div.dataset.figure);
       if (!fig) return;
       div.dataset.rendered = "1";
-      Plotly.newPlot(div, fig.data, fig.layout, {responsive: true, displaylogo: false});
+      Plotly.newPlot(div, fig.data, layoutOf(fig), {responsive: true, displaylogo: false});
       if (div.dataset.selects) div.on("plotly_click", function (event) { selectNode(div, event); });
     });
   }
@@ -48,6 +64,9 @@
     while (lo < hi) { var mid = (lo + hi) >> 1; if (seqs[mid] <= seq) lo = mid + 1; else hi = mid; }
     return lo;
   }
+  function cutNote(box, n, what) {
+    if (n) box.appendChild(el("p", "vz-cut vz-muted", "… " + n.toLocaleString("en-US") + " more " + what + " not shown"));
+  }
   function renderAssembly(panel) {
     var info = data(panel.dataset.assembly);
     var slider = panel.querySelector(".vz-slider");
@@ -60,13 +79,15 @@
     info.calls.forEach(function (call) {
       var box = el("div", "vz-call");
       box.dataset.toolIndex = call.index;
-      box.appendChild(el("h4", null, "#" + call.index + " " + call.name + "  " + call.id + " · " + call.seqs.length + " fragments"));
+      box.appendChild(el("h4", null, "#" + call.index + " " + call.name + "  " + call.id + " · " + (call.seqs.length + call.cut) + " fragments"));
       var count = upper(call.seqs, seq);
       var text = done ? call.arguments : call.deltas.slice(0, count).join("");
       var newest = count > 0 && call.seqs[count - 1] === seq ? call.deltas[count - 1] : "";
       var pre = el("pre", "vz-args", done ? text : text.slice(0, text.length - newest.length));
       if (!done) pre.appendChild(el("mark", null, newest));
       box.appendChild(pre);
+      if (done) cutNote(box, call.argumentsCut, "characters");
+      else if (call.cut && count === call.seqs.length) cutNote(box, call.cut, "fragments");
       if (done) {
         var checks = el("div");
         checks.appendChild(badge(call.valid, "valid JSON", "not valid JSON", ""));
@@ -80,6 +101,7 @@
         if (call.result === null) result.appendChild(el("span", "vz-muted", " no later request sent a result"));
         else result.appendChild(el("pre", "vz-result", call.result));
         box.appendChild(result);
+        cutNote(box, call.resultCut, "characters");
       }
       out.appendChild(box);
     });
@@ -107,29 +129,63 @@
     });
     renderAssembly(panel);
   }
-  function activate(root) {
-    renderPlots(root);
-    root.querySelectorAll(".vz-interaction:not([hidden]) .vz-assembly-panel").forEach(initAssembly);
+  function download(button) {
+    var text = data(button.dataset.body);
+    if (text === null) return;
+    var link = el("a");
+    link.href = URL.createObjectURL(new Blob([text], {type: "text/plain"}));
+    link.download = button.dataset.side + "-body.txt";
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  }
+  function wire(section) {
+    var select = section.querySelector(".vz-select");
+    if (select) {
+      select.addEventListener("change", function () {
+        section.querySelectorAll(".vz-interaction").forEach(function (div) {
+          div.hidden = div.dataset.interaction !== select.value;
+        });
+        show(section);
+      });
+    }
+    section.querySelectorAll(".vz-filter").forEach(function (input) {
+      input.addEventListener("input", function () {
+        var query = input.value.toLowerCase();
+        input.parentElement.querySelectorAll(".vz-turn").forEach(function (turn) {
+          var hit = query === "" || turn.textContent.toLowerCase().indexOf(query) >= 0;
+          turn.classList.toggle("vz-hidden", !hit);
+        });
+      });
+    });
+    section.querySelectorAll(".vz-download").forEach(function (button) {
+      button.addEventListener("click", function () { download(button); });
+    });
+    section.addEventListener("toggle", function () { show(section); }, true);
+  }
+  function show(section) {
+    renderPlots(section);
+    section.querySelectorAll(".vz-interaction:not([hidden]) .vz-assembly-panel").forEach(initAssembly);
+  }
+  // Inflate a section's payload once, write its markup, then draw what is visible.
+  function activate(section) {
+    var id = section.dataset.cassette;
+    if (!(id in opening)) {
+      var node = document.getElementById("vz-section-" + id);
+      opening[id] = inflate(node.textContent).then(function (payload) {
+        Object.assign(parsed, payload.data);
+        var body = section.querySelector(".vz-body");
+        body.innerHTML = payload.html;
+        node.remove();
+        wire(section);
+      }).catch(function (error) {
+        section.querySelector(".vz-body").replaceChildren(el("p", "vz-bad", "this section could not be opened: " + error));
+        throw error;
+      });
+    }
+    return opening[id].then(function () { if (section.open) show(section); });
   }
   document.querySelectorAll("details.vz-cassette").forEach(function (section) {
     section.addEventListener("toggle", function () { if (section.open) activate(section); });
-  });
-  document.querySelectorAll(".vz-select").forEach(function (select) {
-    select.addEventListener("change", function () {
-      var section = select.closest(".vz-cassette");
-      section.querySelectorAll(".vz-interaction").forEach(function (div) {
-        div.hidden = div.dataset.interaction !== select.value;
-      });
-      activate(section);
-    });
-  });
-  document.querySelectorAll(".vz-filter").forEach(function (input) {
-    input.addEventListener("input", function () {
-      var query = input.value.toLowerCase();
-      input.parentElement.querySelectorAll(".vz-turn").forEach(function (turn) {
-        turn.classList.toggle("vz-hidden", query !== "" && turn.dataset.search.indexOf(query) < 0);
-      });
-    });
   });
   document.querySelectorAll("table.vz-dashboard").forEach(function (table) {
     table.querySelectorAll("th").forEach(function (th, column) {
@@ -139,7 +195,8 @@
         table.querySelectorAll("th").forEach(function (other) { delete other.dataset.order; });
         th.dataset.order = descending ? "desc" : "asc";
         var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
+        var rows = Array.prototype.slice.call(body.rows).filter(function (row) { return !row.classList.contains("vz-error-row"); });
+        var errors = Array.prototype.slice.call(body.querySelectorAll("tr.vz-error-row"));
         rows.sort(function (a, b) {
           var x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
           if (numeric) {
@@ -149,7 +206,7 @@
           }
           return descending ? y.localeCompare(x) : x.localeCompare(y);
         });
-        rows.forEach(function (row) { body.appendChild(row); });
+        rows.concat(errors).forEach(function (row) { body.appendChild(row); });
       });
     });
   });
