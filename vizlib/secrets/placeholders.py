@@ -12,6 +12,7 @@ _WORDS = re.compile(
     r"|%\(|not[-_ ]?set|none|null|undefined|foobar|abc123|1234567",
     re.IGNORECASE,
 )
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z_.\-]{0,39}[,;)\]]*")  # API_KEY, os.environ: code
 _SCHEME = re.compile(r"^(?:bearer|basic|token|apikey|key)\s+", re.IGNORECASE)
 MIN_LENGTH = 8
 ENTROPY_BITS = 3.0  # bits per character a credential-named field's value must reach
@@ -29,7 +30,7 @@ def is_placeholder(value: str) -> bool:
     `DUMMY`, `sk-test-...`, `Bearer test-api-key`); they are not secrets.
     """
     bare = strip_scheme(value).strip("\"'")
-    if len(bare) < MIN_LENGTH or _WORDS.search(bare):
+    if len(bare) < MIN_LENGTH or _WORDS.search(bare) or _IDENTIFIER.fullmatch(bare):
         return True
     most = Counter(bare).most_common(1)[0][1]
     return most / len(bare) > 0.5 or len(set(bare)) < 5

@@ -195,6 +195,16 @@ SECRET_HEADERS = frozenset(
         "x-portkey-virtual-key",
     }
 )
+# Identifiers, not credentials: masked in every output, not reported by `vizlib check`.
+ACCOUNT_HEADERS = frozenset(
+    {
+        "openai-organization",
+        "openai-project",
+        "anthropic-organization-id",
+        "x-amz-content-sha256",
+        "x-goog-user-project",
+    }
+)
 SESSION_HEADERS = frozenset(
     {"cookie", "set-cookie", "x-session-id", "azureml-model-session", "dg-project-id"}
 )

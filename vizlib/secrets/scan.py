@@ -93,7 +93,7 @@ def _named(name: str, value: str, rule_for: str | None = None) -> Secret | None:
         if shape.values(value):
             return Secret(shape.id, 0, 0, value, _real(shape.id, value))
     rule = rule_for or field_rule(name)
-    real = not is_placeholder(value) and (rule == "secret/password" or looks_random(value))
+    real = not is_placeholder(value) and looks_random(value)
     return Secret(rule, 0, 0, value, real)
 
 
