@@ -61,7 +61,7 @@ class Cassette:
         return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
 
     def redacted(self) -> Cassette:
-        """This cassette with secrets masked in every record, so every frame built from it is.
+        """A copy with secrets masked in every record, so every frame built from it is masked.
 
         The frames of the cassette itself hold what was recorded (`chunks.raw`
         exactly as recorded, unredacted); these hold the same rows with the
