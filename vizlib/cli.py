@@ -273,6 +273,83 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
+def _rules(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("inputs", metavar="PATHS...", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "text", "json", "github", "sarif", "junit"]),
+    default="human",
+    show_default=True,
+    help="How findings are written.",
+)
+@click.option("--select", multiple=True, help="Only these rules (ids, prefixes, globs; commas).")
+@click.option("--ignore", multiple=True, help="Not these rules (ids, prefixes, globs; commas).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding this severe or worse exists (default: error).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A pyproject.toml to read [tool.vizlib.check] from (default: the nearest one).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option("--no-cache", is_flag=True, help="Decode every file, ignoring the frame cache.")
+def check(
+    *,
+    inputs: tuple[str, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    output: Path | None,
+    no_cache: bool,
+) -> None:
+    """Lint cassettes for CI: secrets, broken streams, HTTP errors, bad tool calls.
+
+    PATHS are files, folders (searched for cassettes) or globs. Exit 0 when no
+    finding reaches --fail-on, 1 when one does, 2 on usage errors. Secrets
+    are never printed: only their kind, place, first 4 characters and length.
+    Configure in pyproject.toml under [tool.vizlib.check].
+    """
+    from vizlib.check import ConfigError, load_config, run_check, with_flags  # noqa: PLC0415
+    from vizlib.check.formats import FORMATS  # noqa: PLC0415
+    from vizlib.check.human import print_human  # noqa: PLC0415
+
+    try:
+        config = with_flags(load_config(config_path), _rules(select), _rules(ignore), fail_on)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if output is not None and any(
+        Path(i).exists() and output.resolve() == Path(i).resolve() for i in inputs
+    ):
+        raise click.UsageError(f"the output {output} is one of the inputs")
+    result = run_check(inputs, config, cache=not no_cache)
+    if output_format == "human" and output is None:
+        print_human(_console(), result.files, result.findings)
+    else:
+        writer = FORMATS["text" if output_format == "human" else output_format]
+        text = writer(result.files, result.findings)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    sys.exit(EXIT_SOME_FAILED if config.fails(result.findings) else EXIT_OK)
+
+
 @main.command()
 @click.option(
     "-o",
