@@ -351,6 +351,78 @@ def check(
 
 
 @main.command()
+@click.argument("inputs", metavar="CASSETTE...", nargs=-1, required=True)
+@click.option("--in-place", is_flag=True, help="Rewrite each input with its secrets replaced.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the scrubbed copy of the one input here.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A pyproject.toml whose [tool.vizlib.check] allowlist and patterns apply.",
+)
+def scrub(
+    *, inputs: tuple[str, ...], in_place: bool, output: Path | None, config_path: Path | None
+) -> None:
+    """Replace each secret `vizlib check` finds with REDACTED, every other byte kept.
+
+    Needs --in-place, or -o OUT for a single input; never touches a file
+    otherwise. Exit 0 when every secret found was replaced, 1 when some
+    could not be (inside compressed or base64 bodies) or a file could not be
+    read, 2 on usage errors.
+    """
+    from vizlib.check import ConfigError, expand_paths, load_config  # noqa: PLC0415
+    from vizlib.check.scrub import scrub_content, write_atomic  # noqa: PLC0415
+
+    if in_place == (output is not None):
+        raise click.UsageError("give either --in-place or -o OUT")
+    paths = expand_paths(inputs)
+    if output is not None:
+        if len(paths) != 1:
+            raise click.UsageError("-o OUT takes exactly one input; use --in-place for several")
+        if paths[0].exists() and output.resolve() == paths[0].resolve():
+            raise click.UsageError("-o names the input itself; use --in-place to rewrite it")
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    console = _console()
+    failed = False
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            _report_failures([(str(path), f"cannot read: {exc.strerror or exc}")])
+            failed = True
+            continue
+        result = scrub_content(content, path.as_posix(), config)
+        for finding in result.unscrubbable:
+            console.print(
+                f"{path}: not scrubbable ({finding.where}): {finding.rule} {finding.message}",
+                markup=False,
+            )
+        if result.error:
+            _report_failures([(str(path), result.error)])
+            failed = True
+            continue
+        failed = failed or bool(result.unscrubbable)
+        target = path if in_place else output
+        assert target is not None
+        if result.changed or not in_place:
+            write_atomic(target, result.content)
+        console.print(
+            f"{path}: {len(result.replaced)} secret(s) replaced"
+            + (f", wrote {target}" if result.changed or not in_place else ""),
+            markup=False,
+        )
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@main.command()
 @click.option(
     "-o",
     "--output",

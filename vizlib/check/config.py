@@ -73,11 +73,15 @@ class CheckConfig:
         selected = not self.select or any(rule_matches(s, rule) for s in self.select)
         return selected and not any(rule_matches(i, rule) for i in self.ignore)
 
+    def keeps(self, finding: Finding) -> bool:
+        """True for a finding of a wanted rule that no allowlist entry matches."""
+        return self.wants(finding.rule) and not any(a.matches(finding) for a in self.allow)
+
     def apply(self, findings: Sequence[Finding]) -> list[Finding]:
         """The findings kept, with the configured severities."""
         out = []
         for finding in findings:
-            if not self.wants(finding.rule) or any(a.matches(finding) for a in self.allow):
+            if not self.keeps(finding):
                 continue
             severity = self.severity.get(finding.rule)
             out.append(replace(finding, severity=severity) if severity else finding)

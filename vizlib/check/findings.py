@@ -66,11 +66,6 @@ def fingerprint(*parts: object) -> str:
     return digest.hexdigest()[:16]
 
 
-def preview(value: str) -> str:
-    """What a report may say of a secret: its first 4 characters and its length."""
-    return f"{clean(value[:4])}… ({len(value)} characters)"
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One thing `vizlib check` found: where, which rule, how bad, and a short message."""

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from vizlib.check.findings import RULES, Finding, fingerprint, preview
+from vizlib.check.findings import RULES, Finding, fingerprint
 from vizlib.errors import CassetteError
 from vizlib.readers import read_exchanges
-from vizlib.secrets.records import Found, exchange_secrets
+from vizlib.secrets.records import Found, exchange_secrets, preview
 from vizlib.secrets.scan import forms
 
 _STARTS = {

@@ -34,6 +34,17 @@ class Found:
     real: bool
     encoded: bool = False  # inside base64 or binary data: not written as such in the file
 
+    @property
+    def label(self) -> str:
+        """What may be shown of it: rule, place, first 4 characters and length, never the value."""
+        return f"{self.rule} in the {self.where}: {preview(self.value)}"
+
+
+def preview(value: str) -> str:
+    """What a report may say of a secret: its first 4 characters and its length."""
+    shown = "".join(c if c.isprintable() else "?" for c in value[:4])
+    return f"{shown}… ({len(value)} characters)"
+
 
 def header_rule(name: str, value: str) -> str:
     """The rule a secret header's value is reported under."""
