@@ -3,13 +3,17 @@
 Every other byte of the file stays as it was, so the recorder can still
 replay it. A secret is replaced wherever it is written in the file, in each
 form it can take there (as is, JSON-escaped, URL-encoded); one only present
-inside an encoded body (base64, gzip, binary) or folded across lines is
-reported as not scrubbable. The result is read again before it is kept: a
-substitution that would leave a file unreadable is refused.
+inside a compressed or binary body, or folded across lines, is reported as
+not scrubbable; one inside a base64 run of a text body is replaced in the
+decoded text and the run re-encoded in place. The result is read again
+before it is kept: a substitution that would leave a file unreadable is
+refused.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ from vizlib.check.findings import Finding
 from vizlib.check.scan import scan_content
 from vizlib.errors import CassetteError
 from vizlib.readers import read_exchanges
+from vizlib.secrets.records import BASE64_RUN as _BASE64_RUN
 from vizlib.secrets.scan import forms
 
 PLACEHOLDER = "REDACTED"
@@ -60,6 +65,8 @@ def scrub_content(content: bytes, name: str, config: CheckConfig | None = None) 
             if form and form in text:
                 text = text.replace(form, PLACEHOLDER)
                 found.add(value)
+    if any(encoded for _, _, encoded in wanted):
+        text = _BASE64_RUN.sub(lambda m: _rebase64(m.group(0), values, found), text)
     for finding, value, _ in wanted:
         (out.replaced if value in found else out.unscrubbable).append(finding)
     if not found:
@@ -79,6 +86,25 @@ def scrub_content(content: bytes, name: str, config: CheckConfig | None = None) 
         )
     out.content = new
     return out
+
+
+def _rebase64(run: str, values: list[str], found: set[str]) -> str:
+    """A base64 run with the secrets in its decoded text replaced, re-encoded the same way."""
+    padded = run + "=" * (-len(run) % 4)
+    try:
+        text = base64.b64decode(padded, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return run
+    changed = text
+    for value in values:
+        for form in sorted(forms(value), key=len, reverse=True):
+            if form in changed:
+                changed = changed.replace(form, PLACEHOLDER)
+                found.add(value)
+    if changed == text:
+        return run
+    encoded = base64.b64encode(changed.encode("utf-8")).decode()
+    return encoded if run.endswith("=") or len(run) % 4 == 0 else encoded.rstrip("=")
 
 
 def write_atomic(path: Path, content: bytes) -> None:

@@ -20,8 +20,8 @@ from vizlib.secrets.placeholders import is_placeholder, strip_scheme
 from vizlib.secrets.rules import ACCOUNT_HEADERS, SESSION_HEADERS, is_secret_header, shapes
 from vizlib.secrets.scan import Secret, scan
 
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])")
-MAX_BASE64_RUNS = 200
+BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])")
+MAXBASE64_RUNS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +96,8 @@ def _body(side: str, body: Body) -> Iterator[Found]:
         return
     for found in scan(text):
         yield Found(f"{side} body", found.rule, found.value, found.real, binary)
-    for run, match in enumerate(_BASE64_RUN.finditer(text)):
-        if run >= MAX_BASE64_RUNS:
+    for run, match in enumerate(BASE64_RUN.finditer(text)):
+        if run >= MAXBASE64_RUNS:
             break
         inner = _decoded_base64(match.group(0))
         if inner:
