@@ -37,7 +37,8 @@ def redact_url(url: str) -> str:
         return redact_text(url)
     netloc = parts.netloc
     if "@" in netloc:
-        netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
+        # no brackets here: `[...]@host` would read as an IPv6 host to URL parsers
+        netloc = f"{MASK.strip('[]')}@{netloc.rsplit('@', 1)[1]}"
     query = "&".join(_redact_pair(pair) for pair in parts.query.split("&")) if parts.query else ""
     return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 

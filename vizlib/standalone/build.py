@@ -26,6 +26,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
+from vizlib.redact import redact_url
 from vizlib.views.corpus import cassettes_dashboard, dashboard_html, turns_html
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import context_figure, timeline_figure, usage_figure
@@ -180,8 +181,8 @@ def diff_page(
         _report_environment()
         .get_template("diff_page.html.j2")
         .render(
-            old_label=old_label,
-            new_label=new_label,
+            old_label=redact_url(old_label) if redact else old_label,
+            new_label=redact_url(new_label) if redact else new_label,
             generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=vizlib.__version__,
             redact=redact,
