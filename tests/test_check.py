@@ -366,3 +366,18 @@ def test_control_characters_from_a_cassette_never_reach_the_terminal(tmp_path: P
     assert "http/error-status" in result.output
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
+
+
+def test_the_pre_commit_hooks_run_check_on_cassette_folders() -> None:
+    require_shared()
+    root = Path(__file__).resolve().parent.parent
+    hooks = {h["id"]: h for h in yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["vizlib-check"]["entry"] == "vizlib check"
+    assert hooks["vizlib-scrub"]["entry"] == "vizlib scrub --in-place"
+    files = re.compile(hooks["vizlib-check"]["files"])
+    assert files.search("tests/cassettes/seed/multi_tool_streaming_kimi-k2.yaml")
+    assert files.search("pkg/testdata/TestOpenAI.httprr")
+    assert not files.search(".github/workflows/ci.yml")
+    assert not files.search("pyproject.toml")
+    command = hooks["vizlib-check"]["entry"].split()[1:]
+    assert CliRunner().invoke(main, [*command, str(SEED)]).exit_code == 0

@@ -28,7 +28,6 @@ RULES: dict[str, tuple[Severity, str]] = {
     "secret/api-key-header": ("error", "a credential header (x-api-key, api-key...)"),
     "secret/cookie": ("warning", "a recorded cookie (a session credential)"),
     "secret/session-id": ("warning", "a session id header"),
-    "secret/account-id": ("info", "an organisation or project id header"),
     "http/error-status": ("warning", "an HTTP 4xx or 5xx answer recorded"),
     "stream/error-event": ("warning", "an error carried by the response or its stream"),
     "stream/unreadable-event": ("error", "a stream event that could not be read"),
