@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from vizlib.check.config import CheckConfig, ConfigError, load_config, with_flag
 from vizlib.check.findings import Finding, clean, fingerprint
 from vizlib.check.scan import FileSecrets, scan_file
 from vizlib.check.streams import frame_findings
-from vizlib.secrets.rules import _EXTRA, add_pattern
+from vizlib.secrets.rules import patterns_added
 
 __all__ = [
     "CheckConfig",
@@ -65,22 +64,11 @@ def expand_paths(inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
-@contextmanager
-def _patterns(patterns: Sequence[tuple[str, str]]) -> Iterator[None]:
-    before = list(_EXTRA)
-    for rule_id, pattern in patterns:
-        add_pattern(rule_id, pattern, "a pattern from [tool.vizlib.check]")
-    try:
-        yield
-    finally:
-        _EXTRA[:] = before
-
-
 def scan_batch(
     items: Sequence[tuple[str, str]], patterns: Sequence[tuple[str, str]] = ()
 ) -> list[FileSecrets]:
     """The secret scan of (path, name) files, with extra patterns: runs in any worker process."""
-    with _patterns(patterns):
+    with patterns_added(patterns, "a pattern from [tool.vizlib.check]"):
         return [scan_file(path, name) for path, name in items]
 
 

@@ -11,6 +11,8 @@ percent-encoded byte (`%3D`), so escapes never hide a key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 # A token starts after a non-token character, a JSON escape or a %XX byte.
@@ -121,7 +123,7 @@ SHAPES: list[Rule] = [
     ),
     _rule(
         "secret/basic-auth",
-        r"[A-Za-z][A-Za-z0-9+.\-]*://(?P<value>[^/\s:@\"'<>\\]+:[^/\s@\"'<>\\]+)@",
+        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/\s:@\"'<>\\]+:[^/\s@\"'<>\\]+)@",
         "user:password@ in a URL",
         "@",
     ),
@@ -158,6 +160,18 @@ def add_pattern(rule_id: str, pattern: str, description: str = "a user-supplied 
 def clear_patterns() -> None:
     """Forget the shapes `add_pattern` registered."""
     _EXTRA.clear()
+
+
+@contextmanager
+def patterns_added(patterns: Sequence[tuple[str, str]], description: str) -> Iterator[None]:
+    """Shapes (rule id, expression) registered for the duration of a block."""
+    before = list(_EXTRA)
+    for rule_id, pattern in patterns:
+        add_pattern(rule_id, pattern, description)
+    try:
+        yield
+    finally:
+        _EXTRA[:] = before
 
 
 def shapes() -> list[Rule]:
