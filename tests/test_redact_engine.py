@@ -70,8 +70,8 @@ def _event(delta: dict[str, Any]) -> str:
     return "data: " + json.dumps(chunk)
 
 
-def hostile_cassette() -> str:
-    """A go-vcr cassette with every secret kind of issue 11 in every place it names."""
+def hostile_cassette(container: str = "go-vcr") -> str:
+    """A cassette with every secret kind of issue 11 in every place it names."""
     k = KEYS
     url = (
         "https://api.openai.com/v1/chat/completions"
@@ -160,12 +160,72 @@ def hostile_cassette() -> str:
             },
         ],
     }
-    return yaml.safe_dump(document, sort_keys=False, width=10**6)
+    return CONVERT[container](document)
 
 
-@pytest.fixture(scope="module")
-def cassette() -> vizlib.Cassette:
-    return vizlib.load(hostile_cassette(), name="hostile.yaml")
+def _vcrpy(document: dict[str, Any]) -> str:
+    interactions = [
+        {
+            "request": {
+                "body": i["request"]["body"],
+                "headers": i["request"]["headers"],
+                "method": i["request"]["method"],
+                "uri": i["request"]["url"],
+            },
+            "response": {
+                "body": {"string": i["response"]["body"]},
+                "headers": i["response"]["headers"],
+                "status": {"code": i["response"]["code"], "message": "OK"},
+            },
+        }
+        for i in document["interactions"]
+    ]
+    return yaml.safe_dump({"interactions": interactions, "version": 1}, width=10**6)
+
+
+def _har(document: dict[str, Any]) -> str:
+    def pairs(headers: dict[str, list[str]]) -> list[dict[str, str]]:
+        return [{"name": k, "value": v} for k, values in headers.items() for v in values]
+
+    entries = [
+        {
+            "startedDateTime": "2025-01-01T00:00:00.000Z",
+            "time": 100,
+            "request": {
+                "method": i["request"]["method"],
+                "url": i["request"]["url"],
+                "headers": pairs(i["request"]["headers"]),
+                "postData": {
+                    "mimeType": i["request"]["headers"]["Content-Type"][0],
+                    "text": i["request"]["body"],
+                },
+            },
+            "response": {
+                "status": i["response"]["code"],
+                "headers": pairs(i["response"]["headers"]),
+                "content": {
+                    "mimeType": i["response"]["headers"]["Content-Type"][0],
+                    "text": i["response"]["body"],
+                },
+            },
+        }
+        for i in document["interactions"]
+    ]
+    return json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=1)
+
+
+CONVERT = {
+    "go-vcr": lambda d: yaml.safe_dump(d, sort_keys=False, width=10**6),
+    "vcr.py": _vcrpy,
+    "har": _har,
+}
+
+
+@pytest.fixture(scope="module", params=list(CONVERT))
+def cassette(request: pytest.FixtureRequest) -> vizlib.Cassette:
+    loaded = vizlib.load(hostile_cassette(request.param), name="hostile.yaml")
+    assert loaded.container == request.param
+    return loaded
 
 
 def _leaks(text: str) -> list[str]:
