@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import orjson
@@ -99,7 +100,7 @@ def sarif_log(findings: Sequence[Finding]) -> dict[str, Any]:
     results = []
     for f in findings:
         region = {"startLine": f.line} if f.line else {}
-        location: dict[str, Any] = {"artifactLocation": {"uri": f.file}}
+        location: dict[str, Any] = {"artifactLocation": {"uri": quote(f.file, safe="/")}}
         if region:
             location["region"] = region
         results.append(
