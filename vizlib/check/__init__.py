@@ -99,10 +99,10 @@ def run_check(
     patterns = config.patterns
     paths = expand_paths(inputs)
     shown = {p: p.as_posix() for p in paths}
-    named = discover(paths)  # the names load_many gives the files
-    display = {name: shown[path] for path, name in named}
     findings: list[Finding] = []
     readable = [p for p in paths if p.is_file()]
+    named = discover(readable)  # the names load_many gives the files
+    display = {name: shown[path] for path, name in named}
     for path in paths:
         if not path.is_file():
             reason = "no such file" if not path.exists() else "not a regular file"
