@@ -309,6 +309,8 @@ def test_exit_codes(tmp_path: Path) -> None:
     bad.write_text('[tool.vizlib.check]\nfail-on = "sometimes"\n')
     assert runner.invoke(main, ["check", "--config", str(bad), seeded]).exit_code == 2
     assert runner.invoke(main, ["check", str(tmp_path / "missing.yaml")]).exit_code == 1
+    (tmp_path / "empty").mkdir()
+    assert runner.invoke(main, ["check", str(tmp_path / "empty")]).exit_code == 2
 
 
 def test_configuration_selects_allows_and_adds_patterns(tmp_path: Path) -> None:

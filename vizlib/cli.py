@@ -338,6 +338,8 @@ def check(
     ):
         raise click.UsageError(f"the output {output} is one of the inputs")
     result = run_check(inputs, config, cache=not no_cache)
+    if not result.files:
+        raise click.UsageError("no cassette files (.yaml, .yml, .json, .har, .httprr) found")
     if output_format == "human" and output is None:
         print_human(_console(), result.files, result.findings)
     else:
