@@ -295,6 +295,7 @@ def test_the_report_and_its_no_redact_twin(cassette: vizlib.Cassette) -> None:
     page = report_html([cassette])
     assert _leaks(page) == []
     assert MASK in page
+    assert "secret/signed-url in the request body" in page  # the problems panel lists it
     shown = report_html([cassette], redact=False)
     assert KEYS["after-newline"] in shown
     assert KEYS["client-secret"] in shown
