@@ -179,6 +179,17 @@ def shapes() -> list[Rule]:
     return SHAPES + _EXTRA
 
 
+_NEEDLES = re.compile("|".join(sorted({re.escape(n) for r in SHAPES for n in r.needles})))
+
+
+def candidates(lowered: str) -> list[Rule]:
+    """The shapes that can match a text, given its lowercase (each still checks its needles).
+
+    One pass over the text rules out every built-in shape where no needle is in it.
+    """
+    return SHAPES + _EXTRA if _NEEDLES.search(lowered) else list(_EXTRA)
+
+
 # Headers whose whole value is a credential or a session identifier.
 SECRET_HEADERS = frozenset(
     {

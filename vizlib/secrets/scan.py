@@ -21,15 +21,18 @@ from urllib.parse import quote, quote_plus, unquote_plus
 import orjson
 
 from vizlib.secrets.placeholders import is_placeholder, looks_random
-from vizlib.secrets.rules import field_rule, is_secret_field, is_secret_param, shapes
+from vizlib.secrets.rules import (
+    candidates,
+    field_rule,
+    is_secret_field,
+    is_secret_param,
+    shapes,
+)
 
-_PARAM = re.compile(
-    r"(?:^|(?<=[?&;\s\"'])|(?<=\\u0026)|(?<=&amp;))([A-Za-z][A-Za-z0-9_.\-]{0,60})="
-    r"([^&\s\"'<>\\#]{1,8192})"
-)
-_FIELD_HINT = re.compile(
-    r"(?i)(?:key|token|secret|passw\w*|credentials?|pwd)\\*\"\s*:",
-)
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,60}\Z")  # a parameter's name, before its `=`
+_VALUE = re.compile(r"[^&\s\"'<>\\#]{1,8192}")
+_BEFORE_NAME = frozenset("?&; \t\r\n\"'")
+_FIELD_HINT = re.compile(r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\"\s*:")
 MAX_WALK_DEPTH = 4  # JSON inside a JSON string inside... this many levels
 MAX_JSON_CHARS = 16 * 2**20
 
@@ -81,13 +84,13 @@ def _locate(text: str, value: str, rule: str, real: bool) -> Iterator[Secret]:
 
 def _shapes(text: str) -> Iterator[Secret]:
     lowered = text.lower()
-    for rule in shapes():
+    for rule in candidates(lowered):
         for start, end in rule.values(text, lowered):
             value = text[start:end]
             yield Secret(rule.id, start, end, value, _real(rule.id, value))
 
 
-def _named(name: str, value: str, rule_for: str | None = None) -> Secret | None:
+def _named(name: str, value: str, rule_for: str | None = None) -> Secret:
     """A credential-named field or parameter's value as a secret, with its rule (no span yet)."""
     for shape in shapes():
         if shape.values(value):
@@ -97,15 +100,29 @@ def _named(name: str, value: str, rule_for: str | None = None) -> Secret | None:
     return Secret(rule, 0, 0, value, real)
 
 
+def _param_name(text: str, equals: int) -> str | None:
+    """The parameter name that ends at an `=`, if it starts where a parameter can."""
+    window = max(0, equals - 61)
+    match = _NAME.search(text, window, equals)
+    if match is None:
+        return None
+    name, start = match.group(0), match.start()
+    if name.startswith("u0026") and text[start - 1 : start] == "\\":  # after a JSON `\u0026`
+        return name[5:] or None
+    if start == 0 or text[start - 1] in _BEFORE_NAME:
+        return name
+    return None
+
+
 def _params(text: str) -> Iterator[Secret]:
-    if "=" not in text:
-        return
-    for match in _PARAM.finditer(text):
-        if not is_secret_param(match.group(1)):
-            continue
-        found = _named(match.group(1), unquote_plus(match.group(2)))
-        if found is not None:
-            yield Secret(found.rule, match.start(2), match.end(2), found.value, found.real)
+    equals = text.find("=")
+    while equals >= 0:
+        name = _param_name(text, equals)
+        value = _VALUE.match(text, equals + 1) if name and is_secret_param(name) else None
+        if name is not None and value is not None:
+            found = _named(name, unquote_plus(value.group(0)))
+            yield Secret(found.rule, value.start(), value.end(), found.value, found.real)
+        equals = text.find("=", equals + 1)
 
 
 def _documents(text: str) -> Iterator[Any]:
@@ -147,8 +164,9 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
 
 
 def _structured(text: str) -> Iterator[Secret]:
-    escaped = "\\" in text or "%" in text
-    if not (escaped or _FIELD_HINT.search(text)):
+    # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
+    escaped = "\\u" in text or "\\/" in text
+    if not (escaped or _FIELD_HINT.search(text.lower())):
         return
     seen: set[str] = set()
     for document in _documents(text):
@@ -157,10 +175,9 @@ def _structured(text: str) -> Iterator[Secret]:
                 continue
             if name is not None and is_secret_field(name) and value:
                 found = _named(name, value)
-                if found is not None:
-                    seen.add(value)
-                    yield from _locate(text, value, found.rule, found.real)
-                    continue
+                seen.add(value)
+                yield from _locate(text, value, found.rule, found.real)
+                continue
             if escaped and len(value) >= 8:
                 for secret in _shapes(value) if not _plain(value) else ():
                     part = secret.value
