@@ -10,6 +10,7 @@ stream event, and nothing else.
     python benchmarks/run.py                      # the shared corpus
     python benchmarks/run.py --synthetic 1000000  # a synthetic corpus of that many events
     python benchmarks/run.py --huge 100000        # one cassette that many chunks long: report, view
+    python benchmarks/run.py --check              # vizlib check against vizlib summary
 """
 
 from __future__ import annotations
@@ -251,6 +252,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=9, help="runs per variant; the median is shown"
     )
+    parser.add_argument(
+        "--check", action="store_true", help="time vizlib check against vizlib summary"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
@@ -262,6 +266,9 @@ def main() -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="vizlib-bench-"))
     try:
+        if args.check:
+            check_vs_summary(min(args.repeat, 5), work)
+            return
         _benchmark(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -390,6 +397,33 @@ def _report_benchmark(args: argparse.Namespace, work: Path) -> None:
     print(f"  one-cassette report (seed) = {seed / 1e6:.2f} MB  (< 1.8)")
     ratio = seconds["show-folder-warm"] / seconds["show-seed"]
     print(f"  show(folder), warm cache / show(seed) = {ratio:.2f}  (<= 2)")
+
+
+def check_vs_summary(repeat: int, work: Path) -> None:
+    """`vizlib check` against `vizlib summary` on the shared corpus, alternating, same run.
+
+    Both run as a user runs them: a fresh process each. `check` is timed warm
+    (its frame cache filled by a first run) and cold (`--no-cache`).
+    """
+    env = dict(os.environ, VIZLIB_CACHE_DIR=str(work / "check-cache"))
+    cli = [sys.executable, "-c", "from vizlib.cli import main; main()"]
+    commands = {
+        "summary": [*cli, "summary", str(SHARED)],
+        "check (warm cache)": [*cli, "check", "--fail-on", "never", str(SHARED)],
+        "check (no cache)": [*cli, "check", "--no-cache", "--fail-on", "never", str(SHARED)],
+    }
+    subprocess.run(commands["check (warm cache)"], env=env, capture_output=True, check=True)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, env=env, capture_output=True, check=True)
+            times[name].append(time.perf_counter() - started)
+    print(f"vizlib check vs vizlib summary on {SHARED}; median of {repeat} runs each")
+    base = statistics.median(times["summary"])
+    for name, measured in times.items():
+        median = statistics.median(measured)
+        print(f"  {name:20s} median {median:7.3f} s  ({median / base:.2f} x summary)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from vizlib.redact import MASK, redact_headers, redact_text, redact_url
             "https://x/y?api_key=1&access_token=2&q=3",
             f"https://x/y?api_key={MASK}&access_token={MASK}&q=3",
         ),
-        ("https://user:pw@host/p", f"https://{MASK}@host/p"),
+        ("https://user:pw@host/p", "https://REDACTED@host/p"),
         (
             "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude%3A0/invoke",
             "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.anthropic.claude%3A0/invoke",

@@ -18,6 +18,7 @@ from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
 from vizlib.records import Interaction
 from vizlib.sample import SAMPLE_NAME, sample_cassette
+from vizlib.secrets.records import redact_interaction
 from vizlib.threads import Link, run_links
 
 if TYPE_CHECKING:
@@ -69,6 +70,16 @@ class Cassette:
         )
         title = html.escape(f"{self.name} · {self.container} · {len(self.records)} interactions")
         return f"<div><b>{title}</b>{shown.to_html(index=False, na_rep='', escape=True)}</div>"
+
+    def redacted(self) -> Cassette:
+        """A copy with secrets masked in every record, so every frame built from it is masked.
+
+        The frames of the cassette itself hold what was recorded (`chunks.raw`
+        exactly as recorded, unredacted); these hold the same rows with the
+        masking every view and report applies.
+        """
+        records = tuple(redact_interaction(r) for r in self.records)
+        return Cassette(self.name, self.container, records, self.path, self.prices)
 
     @cached_property
     def links(self) -> list[Link]:

@@ -348,6 +348,157 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
     sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
 
 
+def _rules(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@main.command()
+@click.argument("inputs", metavar="PATHS...", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "text", "json", "github", "sarif", "junit"]),
+    default="human",
+    show_default=True,
+    help="How findings are written.",
+)
+@click.option("--select", multiple=True, help="Only these rules (ids, prefixes, globs; commas).")
+@click.option("--ignore", multiple=True, help="Not these rules (ids, prefixes, globs; commas).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    help="Exit 1 when a finding this severe or worse exists (default: error).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A pyproject.toml to read [tool.vizlib.check] from (default: the nearest one).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the findings to this file instead of standard output.",
+)
+@click.option("--no-cache", is_flag=True, help="Decode every file, ignoring the frame cache.")
+def check(
+    *,
+    inputs: tuple[str, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    output: Path | None,
+    no_cache: bool,
+) -> None:
+    """Lint cassettes for CI: secrets, broken streams, HTTP errors, bad tool calls.
+
+    PATHS are files, folders (searched for cassettes) or globs. Exit 0 when no
+    finding reaches --fail-on, 1 when one does, 2 on usage errors. Secrets
+    are never printed: only their kind, place, first 4 characters and length.
+    Configure in pyproject.toml under [tool.vizlib.check].
+    """
+    from vizlib.check import ConfigError, load_config, run_check, with_flags  # noqa: PLC0415
+    from vizlib.check.formats import FORMATS  # noqa: PLC0415
+    from vizlib.check.human import print_human  # noqa: PLC0415
+
+    try:
+        config = with_flags(load_config(config_path), _rules(select), _rules(ignore), fail_on)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if output is not None and any(
+        Path(i).exists() and output.resolve() == Path(i).resolve() for i in inputs
+    ):
+        raise click.UsageError(f"the output {output} is one of the inputs")
+    result = run_check(inputs, config, cache=not no_cache)
+    if not result.files:
+        raise click.UsageError("no cassette files (.yaml, .yml, .json, .har, .httprr) found")
+    if output_format == "human" and output is None:
+        print_human(_console(), result.files, result.findings)
+    else:
+        writer = FORMATS["text" if output_format == "human" else output_format]
+        text = writer(result.files, result.findings)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    sys.exit(EXIT_SOME_FAILED if config.fails(result.findings) else EXIT_OK)
+
+
+@main.command()
+@click.argument("inputs", metavar="CASSETTE...", nargs=-1, required=True)
+@click.option("--in-place", is_flag=True, help="Rewrite each input with its secrets replaced.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the scrubbed copy of the one input here.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A pyproject.toml whose [tool.vizlib.check] allowlist and patterns apply.",
+)
+def scrub(
+    *, inputs: tuple[str, ...], in_place: bool, output: Path | None, config_path: Path | None
+) -> None:
+    """Replace each secret `vizlib check` finds with REDACTED, every other byte kept.
+
+    Needs --in-place, or -o OUT for a single input; never touches a file
+    otherwise. Exit 0 when every secret found was replaced, 1 when some
+    could not be (inside compressed or base64 bodies) or a file could not be
+    read, 2 on usage errors.
+    """
+    from vizlib.check import ConfigError, expand_paths, load_config  # noqa: PLC0415
+    from vizlib.check.scrub import scrub_content, write_atomic  # noqa: PLC0415
+
+    if in_place == (output is not None):
+        raise click.UsageError("give either --in-place or -o OUT")
+    paths = expand_paths(inputs)
+    if output is not None:
+        if len(paths) != 1:
+            raise click.UsageError("-o OUT takes exactly one input; use --in-place for several")
+        if paths[0].exists() and output.resolve() == paths[0].resolve():
+            raise click.UsageError("-o names the input itself; use --in-place to rewrite it")
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    console = _console()
+    failed = False
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            _report_failures([(str(path), f"cannot read: {exc.strerror or exc}")])
+            failed = True
+            continue
+        result = scrub_content(content, path.as_posix(), config)
+        for finding in result.unscrubbable:
+            console.print(
+                f"{path}: not scrubbable ({finding.where}): {finding.rule} {finding.message}",
+                markup=False,
+            )
+        if result.error:
+            _report_failures([(str(path), result.error)])
+            failed = True
+            continue
+        failed = failed or bool(result.unscrubbable)
+        target = path if in_place else output
+        assert target is not None
+        if result.changed or not in_place:
+            write_atomic(target, result.content)
+        console.print(
+            f"{path}: {len(result.replaced)} secret(s) replaced"
+            + (f", wrote {target}" if result.changed or not in_place else ""),
+            markup=False,
+        )
+    sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
 @main.command()
 @click.option(
     "-o",

@@ -10,7 +10,7 @@ import orjson
 
 from vizlib.cassette import Cassette
 from vizlib.conversation import parse_arguments
-from vizlib.redact import redact_text
+from vizlib.redact import mask_fragments, redact_text
 from vizlib.schema import SchemaCheck, check_schema
 
 
@@ -33,10 +33,14 @@ class CallAssembly:
     pretty: str
 
     def redacted(self) -> CallAssembly:
-        """A copy whose shown text (fragments, arguments, result) has secrets masked."""
+        """A copy whose shown text (fragments, arguments, result) has secrets masked.
+
+        Secrets are found in the assembled arguments, and each fragment is
+        masked to match, so no position of the assembly shows part of one.
+        """
         return replace(
             self,
-            fragments=tuple((seq, redact_text(delta)) for seq, delta in self.fragments),
+            fragments=mask_fragments(self.fragments),
             arguments=redact_text(self.arguments),
             pretty=redact_text(self.pretty),
             result=redact_text(self.result) if self.result is not None else None,

@@ -1,13 +1,23 @@
-"""What looks wrong in a cassette, per interaction, in a few words each."""
+"""What looks wrong in a cassette, per interaction, in a few words each.
+
+The stream and tool-call problems are those the dashboard counts; then the
+secrets `vizlib check` reports (`secret/...` labels: rule, place, first 4
+characters and length), so the views' problems panel and the check agree.
+"""
 
 from __future__ import annotations
 
 from vizlib.analysis.assembly import assemble
 from vizlib.cassette import Cassette
+from vizlib.secrets.records import exchange_secrets
 
 
 def problems(cassette: Cassette) -> dict[int, list[str]]:
-    """Short labels of what went wrong in each interaction (empty where nothing did)."""
+    """Short labels of what went wrong in each interaction (empty where nothing did).
+
+    Secret labels start with `secret/`; the others are what the dashboard's
+    `problems` column counts.
+    """
     out: dict[int, list[str]] = {}
     for record in cassette.records:
         decoded, status = record.decoded, record.exchange.response.status
@@ -28,5 +38,6 @@ def problems(cassette: Cassette) -> dict[int, list[str]]:
                 found.append(f"{call.name}: schema mismatch")
             if call.roundtrip is False:
                 found.append(f"{call.name}: {call.change or 'sent back changed'}")
+        found += [s.label for s in exchange_secrets(record.exchange) if s.real]
         out[record.index] = found
     return out

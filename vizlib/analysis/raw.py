@@ -38,9 +38,11 @@ def _body(body: Body, *, redact: bool) -> str:
             text = orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
         except orjson.JSONDecodeError:
             text = body
+    if redact:  # before the cut, so a key cut in two is still found whole
+        text = redact_text(text)
     if len(text) > MAX_BODY_CHARS:
         text = text[:MAX_BODY_CHARS] + f"\n… {len(text) - MAX_BODY_CHARS:,} more characters"
-    return redact_text(text) if redact else text
+    return text
 
 
 def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -> RawExchange:

@@ -98,7 +98,9 @@ CHUNKS = (
     Column("tool_call_id", STR, "id of that tool call"),
     Column("tool_name", STR, "name of that tool call"),
     Column("args_delta", STR, "argument fragment this event carries"),
-    Column("raw", STR, "the event's data exactly as recorded"),
+    Column(
+        "raw", STR, "the event's data exactly as recorded, unredacted (see Cassette.redacted())"
+    ),
     Column("line", "Int64", "1-based line of the event in the response body"),
     Column("error", STR, "why the event could not be read, for kind error"),
     Column(

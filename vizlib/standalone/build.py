@@ -23,6 +23,7 @@ from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.diff import CassetteDiff
 from vizlib.cassette import Cassette
 from vizlib.corpus import Corpus
+from vizlib.redact import redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.sections import Section, build_section, render
 from vizlib.views.corpus import dashboard_html, frames_of
@@ -174,8 +175,8 @@ def diff_page(
     body = diff_html(diffs, old_label, new_label, redact=redact)
     return render(
         "diff_page.html.j2",
-        old_label=old_label,
-        new_label=new_label,
+        old_label=redact_url(old_label) if redact else old_label,
+        new_label=redact_url(new_label) if redact else new_label,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=vizlib.__version__,
         redact=redact,

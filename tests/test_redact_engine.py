@@ -1,0 +1,400 @@
+"""Every secret kind, in every place, absent from every output; `redact=False` shows them.
+
+One generated go-vcr cassette holds each kind (provider keys, bearer in any
+case, JWTs, ya29 tokens, presigned S3 and Azure SAS URLs, OAuth form bodies,
+session headers...) in each place (headers, URL, JSON body behind `\\n` and
+`\\t` escapes, SSE events, tool-argument fragments split through a key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import vizlib
+from vizlib.analysis.assembly import assemble
+from vizlib.analysis.diff import diff_many
+from vizlib.analysis.raw import MAX_BODY_CHARS, raw_exchange
+from vizlib.analysis.transcript import transcript
+from vizlib.cli import main
+from vizlib.redact import MASK, mask_fragments, redact_headers, redact_text, redact_url
+from vizlib.secrets import add_pattern, clear_patterns, scan
+from vizlib.standalone import diff_page, report_html
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+
+def _token(seed: str, length: int) -> str:
+    digest = hashlib.sha256(seed.encode()).digest() * 4
+    return "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:length])
+
+
+KEYS = {
+    "after-newline": "sk-proj-" + _token("n", 40),
+    "after-tab": "sk-ant-api03-" + _token("t", 40),
+    "helicone": "sk-helicone-" + _token("h", 32),
+    "litellm": _token("l", 36),
+    "apim": _token("apim", 32).lower(),
+    "fragments": "sk-or-v1-" + _token("f", 48),
+    "amz-signature": _token("s", 64).lower(),
+    "amz-token": "IQoJb3JpZ2luX2Vj" + _token("st", 60),
+    "goog-signature": _token("g", 64).lower(),
+    "apiKey": _token("ak", 32),
+    "api-key": _token("ak2", 32),
+    "access-token": _token("at", 32),
+    "s3-in-body": _token("s3", 64).lower(),
+    "sas-sig": _token("sas", 43) + "%3D",
+    "userinfo": "pw" + _token("u", 14),
+    "refresh-token": "1//0g" + _token("r", 60),
+    "client-secret": "GOCSPX-" + _token("c", 28),
+    "ya29": "ya29.a0" + _token("y", 60),
+    "jwt": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMDk4NzY1NDMyMSJ9." + _token("j", 43),
+    "pplx": "pplx-" + _token("p", 48),
+    "tvly": "tvly-" + _token("v", 32),
+    "lower-bearer": _token("b", 40),
+    "url-encoded": "sk-" + _token("e", 48),
+    "session": _token("sess", 32),
+    "azureml-session": _token("az", 24),
+    "deepgram-project": _token("dg", 32),
+}
+
+
+def _event(delta: dict[str, Any]) -> str:
+    chunk = {"id": "c1", "model": "gpt-4o", "choices": [{"index": 0, "delta": delta}]}
+    return "data: " + json.dumps(chunk)
+
+
+def hostile_cassette(container: str = "go-vcr") -> str:
+    """A cassette with every secret kind of issue 11 in every place it names."""
+    k = KEYS
+    url = (
+        "https://api.openai.com/v1/chat/completions"
+        f"?apiKey={k['apiKey']}&api-key={k['api-key']}&access-token={k['access-token']}"
+        f"&X-Amz-Signature={k['amz-signature']}&X-Amz-Security-Token={k['amz-token']}"
+        f"&X-Goog-Signature={k['goog-signature']}"
+    )
+    s3 = (
+        "https://b.s3.amazonaws.com/f.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        f"&X-Amz-Signature={k['s3-in-body']}"
+    )
+    sas = f"https://acct.blob.core.windows.net/c/f.pdf?sv=2022-11-02&sr=b&sig={k['sas-sig']}"
+    content = (
+        f"first\n{k['after-newline']}\tthen\t{k['after-tab']} see {s3} and {sas} "
+        f"token {k['ya29']} jwt {k['jwt']} keys {k['pplx']} {k['tvly']} "
+        f"form a%3D{k['url-encoded']}"
+    )
+    request = {
+        "model": "gpt-4o",
+        "stream": True,
+        "messages": [{"role": "user", "content": content}],
+        "tools": [{"type": "function", "function": {"name": "login", "parameters": {}}}],
+    }
+    arguments = json.dumps({"api_key": k["fragments"], "user": "ada"})
+    parts = [arguments[i : i + 7] for i in range(0, len(arguments), 7)]
+    events = [_event({"role": "assistant", "content": f"your key is {k['after-newline']}"})]
+    events.append(
+        _event(
+            {
+                "tool_calls": [
+                    {"index": 0, "id": "call_1", "function": {"name": "login", "arguments": ""}}
+                ]
+            }
+        )
+    )
+    events += [_event({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in parts]
+    events += [_event({}), "data: [DONE]"]
+    form = (
+        f"grant_type=refresh_token&refresh_token={k['refresh-token']}"
+        f"&client_secret={k['client-secret']}"
+    )
+    token_answer = json.dumps({"access_token": k["ya29"], "id_token": k["jwt"], "expires_in": 3599})
+    document = {
+        "version": 2,
+        "interactions": [
+            {
+                "id": 0,
+                "request": {
+                    "body": json.dumps(request),
+                    "headers": {
+                        "Helicone-Auth": [f"Bearer {k['helicone']}"],
+                        "x-litellm-api-key": [k["litellm"]],
+                        "Ocp-Apim-Subscription-Key": [k["apim"]],
+                        "authorization": [f"bearer {k['lower-bearer']}"],
+                        "x-session-id": [k["session"]],
+                        "azureml-model-session": [k["azureml-session"]],
+                        "Dg-Project-Id": [k["deepgram-project"]],
+                        "Content-Type": ["application/json"],
+                    },
+                    "url": url,
+                    "method": "POST",
+                },
+                "response": {
+                    "body": "\n\n".join(events) + "\n\n",
+                    "headers": {"Content-Type": ["text/event-stream"]},
+                    "status": "200 OK",
+                    "code": 200,
+                    "duration": "1.5s",
+                },
+            },
+            {
+                "id": 1,
+                "request": {
+                    "body": form,
+                    "headers": {"Content-Type": ["application/x-www-form-urlencoded"]},
+                    "url": f"https://ada:{k['userinfo']}@oauth2.googleapis.com/token",
+                    "method": "POST",
+                },
+                "response": {
+                    "body": token_answer,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "status": "200 OK",
+                    "code": 200,
+                    "duration": "0.2s",
+                },
+            },
+        ],
+    }
+    return CONVERT[container](document)
+
+
+def _vcrpy(document: dict[str, Any]) -> str:
+    interactions = [
+        {
+            "request": {
+                "body": i["request"]["body"],
+                "headers": i["request"]["headers"],
+                "method": i["request"]["method"],
+                "uri": i["request"]["url"],
+            },
+            "response": {
+                "body": {"string": i["response"]["body"]},
+                "headers": i["response"]["headers"],
+                "status": {"code": i["response"]["code"], "message": "OK"},
+            },
+        }
+        for i in document["interactions"]
+    ]
+    return yaml.safe_dump({"interactions": interactions, "version": 1}, width=10**6)
+
+
+def _har(document: dict[str, Any]) -> str:
+    def pairs(headers: dict[str, list[str]]) -> list[dict[str, str]]:
+        return [{"name": k, "value": v} for k, values in headers.items() for v in values]
+
+    entries = [
+        {
+            "startedDateTime": "2025-01-01T00:00:00.000Z",
+            "time": 100,
+            "request": {
+                "method": i["request"]["method"],
+                "url": i["request"]["url"],
+                "headers": pairs(i["request"]["headers"]),
+                "postData": {
+                    "mimeType": i["request"]["headers"]["Content-Type"][0],
+                    "text": i["request"]["body"],
+                },
+            },
+            "response": {
+                "status": i["response"]["code"],
+                "headers": pairs(i["response"]["headers"]),
+                "content": {
+                    "mimeType": i["response"]["headers"]["Content-Type"][0],
+                    "text": i["response"]["body"],
+                },
+            },
+        }
+        for i in document["interactions"]
+    ]
+    return json.dumps({"log": {"version": "1.2", "entries": entries}}, indent=1)
+
+
+CONVERT = {
+    "go-vcr": lambda d: yaml.safe_dump(d, sort_keys=False, width=10**6),
+    "vcr.py": _vcrpy,
+    "har": _har,
+}
+
+
+@pytest.fixture(scope="module", params=list(CONVERT))
+def cassette(request: pytest.FixtureRequest) -> vizlib.Cassette:
+    loaded = vizlib.load(hostile_cassette(request.param), name="hostile.yaml")
+    assert loaded.container == request.param
+    return loaded
+
+
+def _leaks(text: str) -> list[str]:
+    """The kinds of secret whose value, or a telling part of it, is in the text."""
+    return [kind for kind, value in KEYS.items() if value in text or value[6:22] in text]
+
+
+def _frame_text(cassette: vizlib.Cassette) -> str:
+    parts = []
+    for frame in ("interactions", "chunks", "messages", "tool_calls", "usage"):
+        table = getattr(cassette, frame).drop(columns=["args"], errors="ignore")
+        parts.append(table.to_csv())
+    return "\n".join(parts)
+
+
+def test_the_cassette_holds_every_secret_unredacted(cassette: vizlib.Cassette) -> None:
+    shown = "\n".join(
+        str(raw_exchange(cassette, i, redact=False)) for i in range(len(cassette))
+    ) + str(assemble(cassette, 0))
+    assert set(_leaks(shown)) == set(KEYS)  # the tests below can fail
+
+
+def test_raw_exchange(cassette: vizlib.Cassette) -> None:
+    for index in range(len(cassette)):
+        assert _leaks(str(raw_exchange(cassette, index, redact=True))) == []
+
+
+def test_transcript(cassette: vizlib.Cassette) -> None:
+    for index in range(len(cassette)):
+        assert _leaks(str(transcript(cassette, index, redact=True))) == []
+
+
+def test_every_position_of_the_assembly_slider(cassette: vizlib.Cassette) -> None:
+    (call,) = assemble(cassette, 0, redact=True)
+    assert call.n_fragments if hasattr(call, "n_fragments") else len(call.fragments) > 3
+    for seq, _ in call.fragments:
+        text, newest = call.at(seq)
+        assert _leaks(text + newest) == []
+        assert not text.startswith('{"api_key": "sk-')  # not even the key's prefix
+    assert call.at(call.fragments[-1][0])[0] == f'{{"api_key": "{MASK}", "user": "ada"}}'
+    assert "".join(d for _, d in call.fragments) == call.arguments
+
+
+def test_fragments_masked_to_match_at_every_cut() -> None:
+    whole = f'{{"api_key": "{KEYS["fragments"]}", "n": 1}}'
+    for size in range(1, 12):
+        parts = [(i, whole[i * size : (i + 1) * size]) for i in range(-(-len(whole) // size))]
+        masked = mask_fragments(parts)
+        prefix = ""
+        for _, delta in masked:
+            prefix += delta
+            assert KEYS["fragments"][:4] not in prefix.replace(MASK, "")
+        assert prefix == redact_text(whole)
+
+
+def test_frames_of_the_redacted_cassette(cassette: vizlib.Cassette) -> None:
+    assert _leaks(_frame_text(cassette.redacted())) == []
+    redacted = cassette.redacted()
+    assert redacted.chunks.shape == cassette.chunks.shape
+    assert redacted.tool_calls.name.tolist() == ["login"]
+    # the plain frames keep chunks.raw as recorded; their URL column is redacted
+    assert "after-newline" in _leaks("".join(cassette.chunks.raw))
+    assert _leaks(" ".join(cassette.interactions.url)) == []
+
+
+def test_the_report_and_its_no_redact_twin(cassette: vizlib.Cassette) -> None:
+    page = report_html([cassette])
+    assert _leaks(page) == []
+    assert MASK in page
+    assert "secret/signed-url in the request body" in page  # the problems panel lists it
+    shown = report_html([cassette], redact=False)
+    assert KEYS["after-newline"] in shown
+    assert KEYS["client-secret"] in shown
+
+
+def test_the_diff_page_and_its_labels(cassette: vizlib.Cassette) -> None:
+    other = vizlib.load(hostile_cassette().replace("ada", "bob"), name="hostile.yaml")
+    diffs = diff_many({"hostile.yaml": cassette}, {"hostile.yaml": other})
+    old = f"https://ci:{KEYS['userinfo']}@git.example.com/repo/a"
+    page = diff_page(diffs, old, "b")
+    assert _leaks(page) == []
+    assert KEYS["userinfo"] in diff_page(diffs, old, "b", redact=False)
+
+
+def test_cli_report_and_summary(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(hostile_cassette())
+    runner = CliRunner()
+    out = tmp_path / "r.html"
+    assert runner.invoke(main, ["report", str(path), "-o", str(out)]).exit_code == 0
+    assert _leaks(out.read_text()) == []
+    summary = runner.invoke(main, ["summary", str(path)])
+    assert _leaks(summary.output) == []
+    assert runner.invoke(main, ["report", "--no-redact", str(path), "-o", str(out)]).exit_code == 0
+    assert KEYS["ya29"] in out.read_text()
+
+
+def test_problems_panel_lists_secrets_without_them(cassette: vizlib.Cassette) -> None:
+    from vizlib.analysis.problems import problems  # noqa: PLC0415
+
+    found = problems(cassette)
+    labels = [label for labels in found.values() for label in labels]
+    assert any(label.startswith("secret/signed-url") for label in labels)
+    assert any(label.startswith("secret/oauth-token in the request body") for label in labels)
+    assert _leaks("\n".join(labels)) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "masked"),
+    [
+        ("https://h/p?X-Amz-Signature=abc&x=1", "https://h/p?X-Amz-Signature=[REDACTED]&x=1"),
+        ("https://h/p?apiKey=abc", "https://h/p?apiKey=[REDACTED]"),
+        ("https://h/p?api-key=abc", "https://h/p?api-key=[REDACTED]"),
+        ("https://h/p?access-token=abc", "https://h/p?access-token=[REDACTED]"),
+        ("https://h/p?X-Goog-Signature=abc", "https://h/p?X-Goog-Signature=[REDACTED]"),
+        ("https://h/p?max_tokens=5&page_token=x", "https://h/p?max_tokens=5&page_token=x"),
+    ],
+)
+def test_url_parameters(url: str, masked: str) -> None:
+    assert redact_url(url) == masked
+
+
+def test_session_and_gateway_headers_but_not_rate_limits() -> None:
+    headers = {
+        "x-session-id": ["a"],
+        "Dg-Project-Id": ["b"],
+        "azureml-model-session": ["c"],
+        "Helicone-Auth": ["d"],
+        "x-ratelimit-remaining-tokens": ["100"],
+        "Idempotency-Key": ["stainless-retry-1"],
+    }
+    shown = redact_headers(headers)
+    assert [name for name, values in shown.items() if values == [MASK]] == list(headers)[:4]
+
+
+def test_added_patterns_are_masked_and_found() -> None:
+    secret = "corp_" + _token("corp", 30)
+    assert redact_text(f"x {secret} y") == f"x {secret} y"
+    add_pattern("secret/corp", r"corp_[A-Za-z0-9]{30}")
+    try:
+        assert redact_text(f"x {secret} y") == f"x {MASK} y"
+        assert [s.rule for s in scan(secret)] == ["secret/corp"]
+    finally:
+        clear_patterns()
+
+
+def test_raw_truncation_never_leaves_a_prefix() -> None:
+    key = "sk-proj-" + _token("cut", 40)
+    body = json.dumps({"text": "x" * (MAX_BODY_CHARS - 30) + " " + key})
+    cassette = vizlib.load(
+        yaml.safe_dump(
+            {
+                "version": 2,
+                "interactions": [
+                    {
+                        "id": 0,
+                        "request": {
+                            "body": body,
+                            "headers": {},
+                            "url": "https://api.openai.com/v1/chat/completions",
+                            "method": "POST",
+                        },
+                        "response": {"body": "{}", "headers": {}, "status": "200 OK", "code": 200},
+                    }
+                ],
+            },
+            width=10**7,
+        ),
+        name="cut.yaml",
+    )
+    shown = raw_exchange(cassette, 0, redact=True).request_body
+    assert key[:10] not in shown

@@ -1,0 +1,217 @@
+"""Find secrets in a text: value shapes, credential-named parameters and JSON fields, decoded.
+
+`scan(text)` returns every secret as a span of `text` with the decoded value
+and its rule id. Shapes are matched on the text as it is; parameters
+(`?key=`, `refresh_token=` in a form body) are URL-decoded; JSON documents
+(whole bodies, SSE `data:` lines, NDJSON lines, JSON nested in strings) are
+parsed, so values behind escapes and credential-named fields are found, then
+located in the text in every form they can take there (as is, JSON-escaped,
+URL-encoded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, quote_plus, unquote_plus
+
+import orjson
+
+from vizlib.secrets.placeholders import is_placeholder, looks_random
+from vizlib.secrets.rules import (
+    candidates,
+    field_rule,
+    is_secret_field,
+    is_secret_param,
+    shapes,
+)
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,60}\Z")  # a parameter's name, before its `=`
+_VALUE = re.compile(r"[^&\s\"'<>\\#]{1,8192}")
+_BEFORE_NAME = frozenset("?&; \t\r\n\"'")
+_FIELD_HINT = re.compile(r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\"\s*:")
+MAX_WALK_DEPTH = 4  # JSON inside a JSON string inside... this many levels
+MAX_JSON_CHARS = 16 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A secret in a text: where it is, its decoded value, its rule.
+
+    `real` is False for values that only stand in for a secret (placeholders,
+    test values): outputs still mask them, `vizlib check` does not report them.
+    """
+
+    rule: str
+    start: int
+    end: int
+    value: str
+    real: bool = True
+
+
+def _digit(value: str) -> bool:
+    return any(c.isdigit() for c in value)
+
+
+def _real(rule: str, value: str) -> bool:
+    if is_placeholder(value):
+        return False
+    if rule in ("secret/bearer", "secret/basic-auth", "secret/openai-key"):
+        return _digit(value)
+    return True
+
+
+def forms(value: str) -> set[str]:
+    """The ways a decoded value can be written in a cassette: as is, JSON-escaped, URL-encoded."""
+    json_form = orjson.dumps(value).decode()[1:-1]
+    go_form = json_form.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    out = {value, json_form, json_form.replace("/", "\\/"), go_form, quote(value, safe="")}
+    out.add(quote_plus(value))
+    out.add(orjson.dumps(json_form).decode()[1:-1])  # JSON text inside a JSON string
+    return {f for f in out if f}
+
+
+def _locate(text: str, value: str, rule: str, real: bool) -> Iterator[Secret]:
+    for form in forms(value):
+        at = text.find(form)
+        while at >= 0:
+            yield Secret(rule, at, at + len(form), value, real)
+            at = text.find(form, at + len(form))
+
+
+def _shapes(text: str) -> Iterator[Secret]:
+    lowered = text.lower()
+    for rule in candidates(lowered):
+        for start, end in rule.values(text, lowered):
+            value = text[start:end]
+            yield Secret(rule.id, start, end, value, _real(rule.id, value))
+
+
+def _named(name: str, value: str, rule_for: str | None = None) -> Secret:
+    """A credential-named field or parameter's value as a secret, with its rule (no span yet)."""
+    for shape in shapes():
+        if shape.values(value):
+            return Secret(shape.id, 0, 0, value, _real(shape.id, value))
+    rule = rule_for or field_rule(name)
+    real = not is_placeholder(value) and looks_random(value)
+    return Secret(rule, 0, 0, value, real)
+
+
+def _param_name(text: str, equals: int) -> str | None:
+    """The parameter name that ends at an `=`, if it starts where a parameter can."""
+    window = max(0, equals - 61)
+    match = _NAME.search(text, window, equals)
+    if match is None:
+        return None
+    name, start = match.group(0), match.start()
+    if name.startswith("u0026") and text[start - 1 : start] == "\\":  # after a JSON `\u0026`
+        return name[5:] or None
+    if start == 0 or text[start - 1] in _BEFORE_NAME:
+        return name
+    return None
+
+
+def _params(text: str) -> Iterator[Secret]:
+    equals = text.find("=")
+    while equals >= 0:
+        name = _param_name(text, equals)
+        value = _VALUE.match(text, equals + 1) if name and is_secret_param(name) else None
+        if name is not None and value is not None:
+            found = _named(name, unquote_plus(value.group(0)))
+            yield Secret(found.rule, value.start(), value.end(), found.value, found.real)
+        equals = text.find("=", equals + 1)
+
+
+def _documents(text: str) -> Iterator[Any]:
+    """JSON documents in a text: the whole of it, or one per line (SSE `data:`, NDJSON)."""
+    if len(text) > MAX_JSON_CHARS:
+        return
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        try:
+            yield orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            return
+    for line in text.splitlines():
+        body = line[5:].lstrip() if line.startswith("data:") else line.lstrip()
+        if body[:1] in ("{", "["):
+            try:
+                yield orjson.loads(body)
+            except orjson.JSONDecodeError:
+                continue
+
+
+def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
+    """Every string in a JSON value, with the name of the field holding it."""
+    stack: list[tuple[str | None, Any, int]] = [(None, node, depth)]
+    while stack:
+        name, item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((str(k), v, level) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((name, v, level) for v in item)
+        elif isinstance(item, str):
+            yield name, item
+            head = item.lstrip()[:1]
+            if head in ("{", "[") and level < MAX_WALK_DEPTH:
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    stack.append((name, orjson.loads(item), level + 1))
+
+
+def _structured(text: str) -> Iterator[Secret]:
+    # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
+    escaped = "\\u" in text or "\\/" in text
+    if not (escaped or _FIELD_HINT.search(text.lower())):
+        return
+    seen: set[str] = set()
+    for document in _documents(text):
+        for name, value in _walk(document):
+            if value in seen:
+                continue
+            if name is not None and is_secret_field(name) and value:
+                found = _named(name, value)
+                seen.add(value)
+                yield from _locate(text, value, found.rule, found.real)
+                continue
+            if escaped and len(value) >= 8:
+                for secret in _shapes(value) if not _plain(value) else ():
+                    part = secret.value
+                    if part not in seen:
+                        seen.add(part)
+                        yield from _locate(text, part, secret.rule, secret.real)
+                for secret in _params(value):
+                    if secret.value not in seen:
+                        seen.add(secret.value)
+                        yield from _locate(text, secret.value, secret.rule, secret.real)
+
+
+def _plain(value: str) -> bool:
+    """True where a string is written the same in JSON (nothing a shape could hide behind)."""
+    return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value
+
+
+def scan(text: str) -> list[Secret]:
+    """Every secret in `text`, as non-overlapping spans, in order; placeholders marked not real."""
+    found = [*_shapes(text), *_params(text), *_structured(text)]
+    return _merge(found)
+
+
+def _merge(found: list[Secret]) -> list[Secret]:
+    """Non-overlapping spans in order; where spans overlap, the widest wins, real before not."""
+    found.sort(key=lambda s: (s.start, -(s.end - s.start), not s.real))
+    out: list[Secret] = []
+    for secret in found:
+        if out and secret.start < out[-1].end:
+            last = out[-1]
+            if secret.end > last.end:
+                out[-1] = Secret(
+                    last.rule, last.start, secret.end, last.value, last.real or secret.real
+                )
+            continue
+        out.append(secret)
+    return out
