@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vizlib
+from tests.pages import readable
 from tests.shared import SHARED, require_shared, shared_files
 from tests.wire import count_lines, count_sse_events
 from vizlib.analysis.dashboard import dashboard
@@ -509,11 +510,11 @@ def test_a_call_that_is_not_a_stream_shows_a_card() -> None:
     assert (rows["inputs"], rows["outputs"], rows["dimensions"]) == ("1", "1", "1,024")
     assert rows["input tokens"] == "7"
     assert rows["cost"] == "~$0.000001"
-    page = report_html([c], redact=True)
+    page = readable(report_html([c], redact=True))
     assert page.count("vz-card") == 1
     # a streamed call has its timeline alone
     stream = vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
-    assert "vz-card" not in report_html([stream], redact=True)
+    assert "vz-card" not in readable(report_html([stream], redact=True))
     # cassette text is escaped in the card
     hostile = _cassette(
         [

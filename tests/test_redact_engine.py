@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 import vizlib
+from tests.pages import readable
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.diff import diff_many
 from vizlib.analysis.raw import MAX_BODY_CHARS, raw_exchange
@@ -292,11 +293,11 @@ def test_frames_of_the_redacted_cassette(cassette: vizlib.Cassette) -> None:
 
 
 def test_the_report_and_its_no_redact_twin(cassette: vizlib.Cassette) -> None:
-    page = report_html([cassette])
+    page = readable(report_html([cassette]))
     assert _leaks(page) == []
     assert MASK in page
     assert "secret/signed-url in the request body" in page  # the problems panel lists it
-    shown = report_html([cassette], redact=False)
+    shown = readable(report_html([cassette], redact=False))
     assert KEYS["after-newline"] in shown
     assert KEYS["client-secret"] in shown
 

@@ -4,25 +4,18 @@ path with their unreadable files listed, figures as data that plotly draws the s
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import orjson
 import pytest
 
 import vizlib
+from tests.pages import payloads
 from tests.shared import SEED, require_shared, shared_files
 from vizlib._plotlyjs import TRACE_TYPES, plotly_js, plotly_js_version
 from vizlib.errors import CassetteError
-from vizlib.standalone.sections import unpack
 from vizlib.views.figures import context_spec, figure, timeline_spec, usage_spec
 from vizlib.views.widget import CorpusView
-
-PACKED = re.compile(r'<script type="application/x-vizlib-deflate" id="[^"]*">([^<]*)</script>')
-
-
-def payloads(html: str) -> list[dict[str, object]]:
-    return [unpack(m) for m in PACKED.findall(html)]
 
 
 def long_stream(chunks: int, chunk_text: str, prompt: str) -> str:

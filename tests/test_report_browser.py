@@ -12,13 +12,11 @@ from click.testing import CliRunner
 
 import vizlib
 from tests.browser import open_page, screenshot
+from tests.pages import readable
 from tests.shared import SEED, SHARED, require_shared
 from vizlib.cli import main
 from vizlib.standalone import report_html, write_report
-from vizlib.standalone.sections import unpack
 from vizlib.synthetic import synthetic_cassette
-
-PACKED = re.compile(r'<script type="application/x-vizlib-deflate" id="[^"]*">([^<]*)</script>')
 
 RENDER_ALL = """async () => {
   const DRAWN = ".scatterlayer .trace, .barlayer .trace, .gl-container canvas, .annotation-text";
@@ -32,11 +30,6 @@ RENDER_ALL = """async () => {
     empty: plots.filter(p => !p.querySelector(DRAWN)).length,
   };
 }"""
-
-
-def readable(html: str) -> str:
-    """The page with each section's compressed payload inflated in place."""
-    return PACKED.sub(lambda m: json.dumps(unpack(m.group(1))), html)
 
 
 def _check_clean(watched: object) -> None:

@@ -9,6 +9,7 @@ from plotly.callbacks import Points
 import vizlib
 from tests.agentrun import agent_run_har
 from tests.browser import open_page, screenshot
+from vizlib.standalone.sections import section_payload
 from vizlib.views.runview import is_linear, lane_order, run_figure_dict
 from vizlib.views.widget import TABS, CassetteView
 
@@ -117,6 +118,9 @@ def test_the_report_draws_the_run_and_a_click_selects_the_request(
 
 
 def test_a_linear_report_has_no_run_section(seed: vizlib.Cassette) -> None:
-    html = vizlib.standalone.report_html([seed])
-    assert "vz-run" not in html
-    assert "vz-run" in vizlib.standalone.report_html([_run()])
+    linear = section_payload(seed, 0, redact=True)
+    assert "vz-run" not in linear["html"]
+    assert "run-0" not in linear["data"]
+    run = section_payload(_run(), 0, redact=True)
+    assert "vz-run" in run["html"]
+    assert run["data"]["run-0"]["data"]
