@@ -24,6 +24,7 @@ from vizlib.analysis.problems import problems
 from vizlib.decoders.eventstream import parse_frames
 from vizlib.schema import check_schema
 
+
 @pytest.fixture(autouse=True, scope="module")
 def _schema_checks_loaded() -> None:
     """Schema checks import jsonschema on first use: before hypothesis times its examples."""
