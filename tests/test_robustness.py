@@ -22,6 +22,14 @@ import vizlib
 from tests.shared import SHARED, require_shared
 from vizlib.analysis.problems import problems
 from vizlib.decoders.eventstream import parse_frames
+from vizlib.schema import check_schema
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _schema_checks_loaded() -> None:
+    """Schema checks import jsonschema on first use: before hypothesis times its examples."""
+    check_schema({}, {"type": "object"})
+
 
 FAST = settings(max_examples=30, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 

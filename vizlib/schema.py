@@ -176,7 +176,9 @@ def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
             f"schema cannot be read: remote $ref {cause.ref!r} (nothing outside the schema is read)"
         )
     except RecursionError:
-        return _unusable("schema cannot be read: its $ref refers to itself without end")
+        return _unusable(
+            "schema cannot be read: its $ref refers to itself without end (or it nests too deep)"
+        )
     except _UnusableSchema as exc:
         return _unusable(f"schema cannot be read: {exc}")
     except (TypeError, ValueError, orjson.JSONEncodeError) as exc:

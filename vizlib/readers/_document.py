@@ -104,7 +104,7 @@ def check_structure(data: Any, *, name: str, aliases: bool = True) -> None:
 
 
 def _check_depth(data: Any, limits: Limits, name: str) -> None:
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    stack: list[tuple[Any, int]] = [(data, 0)] if isinstance(data, dict | list) else []
     while stack:
         node, depth = stack.pop()
         if depth > limits.depth:
