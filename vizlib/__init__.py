@@ -55,12 +55,13 @@ def _label(x: Any) -> str:
     return x.name if isinstance(x, Cassette) else str(x)
 
 
-def show(x: Any, *, redact: bool = True) -> Any:
-    """Display and return the notebook view of a cassette (a path, a `Cassette`, or several).
+def show(x: Any, *, redact: bool = True) -> None:
+    """Display the notebook view of a cassette (a path, a `Cassette`, or several).
 
+    Like IPython's `display` it returns nothing, so each call shows one view.
     Secrets are redacted unless `redact=False`.
     """
     # Widgets and plotly load only when a view is first shown, so the CLI stays fast.
     from vizlib.views.widget import show as show_view  # noqa: PLC0415
 
-    return show_view(x, redact=redact)
+    show_view(x, redact=redact)

@@ -16,9 +16,28 @@ def short_model(model: object) -> str:
     return _VERSION_SUFFIX.sub("", model.rsplit("/", 1)[-1].split("@", 1)[0])
 
 
+def plural(n: int, noun: str) -> str:
+    """`1 chunk`, `44 chunks`, `1,000 chunks`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def failed(status: object, error: object) -> str:
+    """`HTTP 429`, `error` or empty: what marks an interaction that did not succeed."""
+    if isinstance(status, int | float) and status >= 400:
+        return f"HTTP {int(status)}"
+    return "error" if isinstance(error, str) and error else ""
+
+
 def interaction_label(cassette: Cassette, index: int) -> str:
-    """The selector's label: `#0 openai-chat kimi-k2 · 40 chunks · 2 tool calls`."""
+    """The selector's label: `#0 openai-chat kimi-k2 · 40 chunks · 2 tool calls`.
+
+    Failed interactions start with a warning sign and say why: `⚠ HTTP 429 · #3 …`.
+    """
     row = cassette.interactions.iloc[index]
     calls = int(row.n_tool_calls)
-    tools = f" · {calls} tool call{'s' if calls != 1 else ''}" if calls else ""
-    return f"#{row.interaction} {row.api} {short_model(row.model)} · {row.n_chunks} chunks{tools}"
+    tools = f" · {plural(calls, 'tool call')}" if calls else ""
+    model = short_model(row.model)
+    named = f"{row.api}" + (f" {model}" if model != "?" else "")
+    problem = failed(row.status, row.error)
+    flag = f"⚠ {problem} · " if problem else ""
+    return f"{flag}#{row.interaction} {named} · {plural(int(row.n_chunks), 'chunk')}{tools}"
