@@ -153,10 +153,10 @@ CHARTS = """(el) => {
   return {
     views: el.querySelectorAll('.vz-view').length,
     charts: charts.length,
-    drawn: charts.filter(c => c.querySelector('%s')).length,
+    drawn: charts.filter(c => c.querySelector('DRAWN')).length,
     traces: charts.map(c => c.querySelectorAll('.trace').length),
   };
-}""" % DRAWN  # noqa: UP031 - the selector goes into JavaScript
+}""".replace("DRAWN", DRAWN)
 
 
 def charts(page: object, index: int) -> dict[str, object]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 
 from vizlib.cassette import Cassette
+from vizlib.views.format import missing
 
 _VERSION_SUFFIX = re.compile(r"(-\d{4}-\d{2}-\d{2}|-\d{4,8})$")
 
@@ -23,8 +25,9 @@ def plural(n: int, noun: str) -> str:
 
 def failed(status: object, error: object) -> str:
     """`HTTP 429`, `error` or empty: what marks an interaction that did not succeed."""
-    if isinstance(status, int | float) and status >= 400:
-        return f"HTTP {int(status)}"
+    code = int(float(status)) if isinstance(status, numbers.Real) and not missing(status) else 0
+    if code >= 400:
+        return f"HTTP {code}"
     return "error" if isinstance(error, str) and error else ""
 
 

@@ -53,9 +53,7 @@ SPEEDS = (1, 3, 10, 30, 100, 300, 1000)
 
 
 def _overview(view: CassetteView) -> widgets.Widget:
-    c = view.cassette
-    turns = turns_html(request_growth(c)) if len(c) > 1 else ""
-    return widgets.HTML(overview_html(c) + turns)
+    return view.overview
 
 
 def _timeline(view: CassetteView) -> widgets.Widget:
@@ -99,6 +97,8 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.cassette = cassette
         self.redact = redact
         self.index = 0
+        turns = turns_html(request_growth(cassette)) if len(cassette) > 1 else ""
+        self.overview = widgets.HTML(overview_html(cassette) + turns)
         self.selector = widgets.Dropdown(
             options=[(interaction_label(cassette, i), i) for i in range(len(cassette))],
             description="interaction",
