@@ -118,8 +118,11 @@ class Charts(anywidget.AnyWidget):
     _esm = traitlets.Unicode(_esm()).tag(sync=True)
     figures = traitlets.List(traitlets.Dict()).tag(sync=True)
 
-    def __init__(self, figures: Sequence[go.Figure] = (), **kwargs: Any) -> None:
-        super().__init__(figures=[figure_json(f) for f in figures], **kwargs)
+    def __init__(
+        self, figures: Sequence[go.Figure] = (), *, specs: Sequence[Figure] = (), **kwargs: Any
+    ) -> None:
+        """Charts of `figures`, or of `specs` already made by `figure_json`."""
+        super().__init__(figures=[*map(figure_json, figures), *specs], **kwargs)
         self._on_click: list[Callable[[int], None]] = []
         self.on_msg(self._message)
 

@@ -103,35 +103,51 @@ def summary_text(cassette: Cassette) -> str:
     return "\n".join([head, *body])
 
 
-def _page(cassette: Cassette, *, redact: bool) -> str:
+def report_page(cassette: Cassette, *, redact: bool = True) -> str:
+    """The report's page of `cassette`, reading plotly.js from the notebook page around it."""
     from vizlib.standalone import report_html  # noqa: PLC0415 - the report's builder, on demand
 
     page = report_html([cassette], redact=redact)
     return page.replace(plotly_js(), BORROW, 1)
 
 
-def static_html(cassettes: Sequence[Cassette], *, redact: bool = True, charts: bool = True) -> str:
-    """The static copy: a summary per cassette and, with `charts`, the report page of the first."""
+def static_html(
+    cassettes: Sequence[Cassette],
+    *,
+    redact: bool = True,
+    charts: bool = True,
+    page: str | None = None,
+) -> str:
+    """The static copy: a summary per cassette and, with `charts`, the report page of the first.
+
+    `page` is that report page where the caller already has it.
+    """
     carry = charts and not _Sent.plotly
     if carry:
         _Sent.plotly = True
     source = plotly_js().replace("</", "<\\/") if carry else ""
+    if charts and cassettes and page is None:
+        page = report_page(cassettes[0], redact=redact)
     return render(
         "static.html.j2",
         summaries=[(c, summary_rows(c)) for c in cassettes],
         columns=COLUMNS,
-        page=_page(cassettes[0], redact=redact) if charts and cassettes else "",
+        page=page if charts else "",
         plotly=source,
         loader=_loader(),
     )
 
 
 def static_bundle(
-    cassettes: Sequence[Cassette], *, redact: bool = True, charts: bool = True
+    cassettes: Sequence[Cassette],
+    *,
+    redact: bool = True,
+    charts: bool = True,
+    page: str | None = None,
 ) -> dict[str, str]:
     """The display bundle of the static copy: HTML, markdown and plain text."""
     return {
-        "text/html": static_html(cassettes, redact=redact, charts=charts),
+        "text/html": static_html(cassettes, redact=redact, charts=charts, page=page),
         "text/markdown": "\n\n".join(summary_markdown(c) for c in cassettes),
         "text/plain": "\n".join(summary_text(c) for c in cassettes),
     }

@@ -9,6 +9,7 @@ notebooks keep for readers without a kernel (see `vizlib.views.static`).
 from __future__ import annotations
 
 import html
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,7 @@ from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette, collect
 from vizlib.corpus import Corpus
-from vizlib.views.charts import Charts
+from vizlib.views.charts import Charts, figure_json
 from vizlib.views.corpus import (
     NUMERIC,
     cassettes_dashboard,
@@ -43,7 +44,7 @@ from vizlib.views.html import (
     transcript_html,
 )
 from vizlib.views.labels import interaction_label, plural
-from vizlib.views.static import dashboard_bundle, static_bundle, summary_text
+from vizlib.views.static import dashboard_bundle, report_page, static_bundle, summary_text
 
 Panel = tuple[str, Callable[["CassetteView"], widgets.Widget]]
 # Seconds a whole stream takes to play at the default speed.
@@ -66,7 +67,11 @@ def _assembly(view: CassetteView) -> widgets.Widget:
 
 def _usage(view: CassetteView) -> widgets.Widget:
     c = view.cassette
-    return Charts([usage_figure(c.usage), context_figure(c.usage, c.messages)])
+    return Charts(
+        specs=_made(
+            c, "usage", lambda: [usage_figure(c.usage), context_figure(c.usage, c.messages)]
+        )
+    )
 
 
 def _transcript(view: CassetteView) -> widgets.Widget:
@@ -86,6 +91,18 @@ PANELS: list[Panel] = [
     ("Raw", _raw),
 ]
 TABS = tuple(title for title, _ in PANELS)
+
+# What a view builds from a cassette, kept while the cassette lives: showing
+# the same cassette again (a re-run cell) costs no figure or page rebuilding.
+_BUILT: weakref.WeakKeyDictionary[Cassette, dict[object, Any]] = weakref.WeakKeyDictionary()
+
+
+def _made(cassette: Cassette, key: object, build: Callable[[], Any]) -> Any:
+    built = _BUILT.setdefault(cassette, {})
+    if key not in built:
+        made = build()
+        built[key] = [figure_json(f) for f in made] if isinstance(made, list) else made
+    return built[key]
 
 
 class CassetteView(widgets.VBox):  # type: ignore[misc]
@@ -169,7 +186,9 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         chunks = self.cassette.chunks
         rows = chunks[chunks.interaction == index]
         row = self.cassette.interactions.iloc[index]
-        self.timeline.show([timeline_figure(chunks, index)])
+        self.timeline.figures = _made(
+            self.cassette, ("timeline", index), lambda: [timeline_figure(chunks, index)]
+        )
         self._calls = assemble(self.cassette, index, redact=self.redact)
         self._events = rows.event.fillna("").tolist()
         total = len(rows)
@@ -178,6 +197,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.play.playing = False
         self.play.max = self.slider.max = total
         self.play.min = self.slider.min = min(1, total)
+        self.play.value = total  # the page's link copies the player's value to the slider
         self.speed.value = next((s for s in SPEEDS if s * PLAY_SECONDS >= total), SPEEDS[-1])
         self._set_speed(self.speed.value)
         if self.slider.value == total:
@@ -315,7 +335,9 @@ def view(x: Any, *, redact: bool = True) -> CassetteView | CorpusView:
 def static_of(shown: CassetteView | CorpusView) -> dict[str, str]:
     """The static copy of a view, shown beside it."""
     if isinstance(shown, CassetteView):
-        return static_bundle([shown.cassette], redact=shown.redact)
+        c, redact = shown.cassette, shown.redact
+        page = _made(c, ("page", redact), lambda: report_page(c, redact=redact))
+        return static_bundle([c], redact=redact, page=page)
     return dashboard_bundle(shown.table)
 
 
