@@ -13,14 +13,14 @@ import yaml
 from IPython.core.interactiveshell import InteractiveShell
 
 import vizlib
-from tests.shared import need, shared_params
+from tests.shared import SHARED, need, shared_params
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
 from vizlib.views.charts import integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
-from vizlib.views.html import assembly_html, transcript_html
+from vizlib.views.html import assembly_html, request_images, transcript_html
 from vizlib.views.labels import interaction_label
 from vizlib.views.static import static_html
 from vizlib.views.widget import CassetteView, CorpusView
@@ -406,3 +406,21 @@ def test_folder_view_filters_sorts_and_opens(
     view.hooks.handlers["open"]({"type": "open", "position": 1})
     [opened] = view.holder.children
     assert opened.cassette.name == "sample_weather_tools.yaml"
+
+
+def test_images_a_request_sends_show_as_thumbnails() -> None:
+    path = (
+        SHARED
+        / "ruby_llm"
+        / (
+            "spec__fixtures__vcr_cassettes__chat_multimodal_tool_attachments_anthropic_"
+            "claude-haiku-4-5_describes_images_returned_from_tools.yml"
+        )
+    )
+    view = CassetteView(vizlib.load(need(path if path.exists() else None)))
+    view.selector.value = 1
+    assert (
+        view.transcript.value.count('<img class="vz-thumb" src="data:image/png;base64,iVBOR') == 1
+    )
+    body = json.dumps({"messages": [{"content": [{"image_url": {"url": "https://x/y.png"}}]}]})
+    assert request_images(body) == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -39,6 +41,47 @@ def highlight(text: str, query: str) -> Markup:
 def images(text: str | None) -> list[str]:
     """The inline raster images (data URLs) in `text`, at most `MAX_IMAGES`."""
     return DATA_IMAGE.findall(text or "")[:MAX_IMAGES]
+
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def request_images(body: str) -> list[str]:
+    """Inline images a request body sends (data URLs; base64 sources of Anthropic and Gemini).
+
+    Only raster types, only data already in the body, at most `MAX_IMAGES`:
+    a remote URL is never turned into an image.
+    """
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return images(body)
+    found: list[str] = []
+
+    def add(media: object, data: object) -> None:
+        if media in IMAGE_TYPES and isinstance(data, str):
+            url = f"data:{media};base64,{data}"
+            if DATA_IMAGE.fullmatch(url):
+                found.append(url)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            source = node.get("source")
+            if isinstance(source, dict) and source.get("type") == "base64":
+                add(source.get("media_type"), source.get("data"))
+            inline = node.get("inline_data") or node.get("inlineData")
+            if isinstance(inline, dict):
+                add(inline.get("mime_type") or inline.get("mimeType"), inline.get("data"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and node.startswith("data:image/"):
+            found.extend(images(node))
+
+    walk(document)
+    return found[:MAX_IMAGES]
 
 
 def without_images(text: str | None) -> str:
@@ -184,7 +227,9 @@ def turn_context(turns: list[Turn]) -> list[dict[str, Any]]:
     ]
 
 
-def transcript_html(turns: list[Turn], query: str = "", *, copy: bool = False) -> str:
+def transcript_html(
+    turns: list[Turn], query: str = "", *, copy: bool = False, sent_images: Sequence[str] = ()
+) -> str:
     """The conversation; only turns whose text contains `query` (case-insensitive), marked.
 
     With `copy`, arguments, results and long messages get copy buttons (the
@@ -198,6 +243,7 @@ def transcript_html(turns: list[Turn], query: str = "", *, copy: bool = False) -
         query=query,
         total=len(turns),
         copy=copy,
+        sent_images=sent_images,
     )
 
 

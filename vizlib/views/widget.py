@@ -40,6 +40,7 @@ from vizlib.views.html import (
     error_html,
     overview_html,
     raw_html,
+    request_images,
     style,
     transcript_html,
 )
@@ -156,6 +157,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.tabs.titles = tuple(title for title, _ in chosen)
         self._calls: list[Any] = []
         self._events: list[str] = []
+        self._sent_images: list[str] = []
         super().__init__(
             [
                 widgets.HTML(
@@ -203,10 +205,10 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         if self.slider.value == total:
             self._show_assembly(total)
         self.slider.value = total
+        raw = raw_exchange(self.cassette, index, redact=self.redact)
+        self._sent_images = request_images(raw.request_body)
         self._show_transcript(self.search.value)
-        self.raw.value = raw_html(
-            raw_exchange(self.cassette, index, redact=self.redact), redacted=self.redact, copy=True
-        )
+        self.raw.value = raw_html(raw, redacted=self.redact, copy=True)
 
     def _set_speed(self, per_second: int) -> None:
         per_tick = per_second * PLAY_TICK_MS / 1000
@@ -221,7 +223,10 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
     def _show_transcript(self, query: str) -> None:
         row = self.cassette.interactions.iloc[self.index]
         self.transcript.value = error_html(row) + transcript_html(
-            transcript(self.cassette, self.index, redact=self.redact), query, copy=True
+            transcript(self.cassette, self.index, redact=self.redact),
+            query,
+            copy=True,
+            sent_images=self._sent_images,
         )
 
     def _clicked(self, seq: int) -> None:
