@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,7 @@ from tests.notebook_server import (
     wait_done,
     write_notebook,
 )
-from tests.shared import SEED, require_shared
+from tests.shared import SEED, SHARED, require_shared
 
 CHARTS_PER_VIEW = 3
 DRAWN_WITHIN_S = 3.0
@@ -32,7 +31,9 @@ BYTES_PER_SHOW = 1_000_000
 
 
 @pytest.fixture(scope="module", params=["lab", "notebook"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     require_shared()
     yield from start(request.param, tmp_path_factory.mktemp(request.param))
 
@@ -99,7 +100,9 @@ def test_views_are_drawn_at_once_and_never_blank(page: object, server: Server) -
         shown = charts(page, 1)
         assert shown["views"] == 1
         blank += shown["charts"] - shown["drawn"]  # type: ignore[operator]
-    print(f"{server.kind}: first view {first:.2f}s; re-runs {[round(t, 2) for t in timings]}s; bytes {sizes}")
+    print(
+        f"{server.kind}: first view {first:.2f}s; re-runs {[round(t, 2) for t in timings]}s; bytes {sizes}"
+    )
     assert blank == 0
     assert first <= FIRST_WITHIN_S
     assert max(timings) <= DRAWN_WITHIN_S
@@ -119,12 +122,16 @@ def test_slider_keeps_its_keys(page: object, server: Server) -> None:
     panel = output.locator(".vz-assembly:visible").first  # type: ignore[attr-defined]
     assert "chunk 40 of 40" in panel.inner_text()
     cells_before = page.locator(".jp-Notebook .jp-Cell").count()  # type: ignore[attr-defined]
-    handle = output.locator(".widget-slider:visible .noUi-handle, .widget-hslider:visible [role=slider]").first  # type: ignore[attr-defined]
+    handle = output.locator(
+        ".widget-slider:visible .noUi-handle, .widget-hslider:visible [role=slider]"
+    ).first  # type: ignore[attr-defined]
     handle.focus()
     for _ in range(10):
         page.keyboard.press("ArrowLeft")  # type: ignore[attr-defined]
     page.wait_for_function(  # type: ignore[attr-defined]
-        "(el) => el.innerText.includes('chunk 30 of 40')", arg=panel.element_handle(), timeout=15_000
+        "(el) => el.innerText.includes('chunk 30 of 40')",
+        arg=panel.element_handle(),
+        timeout=15_000,
     )
     text = panel.inner_text()
     assert '{"a": 2, "b":' in text or '{"a": 2, "b": 3}' not in text
@@ -132,3 +139,106 @@ def test_slider_keeps_its_keys(page: object, server: Server) -> None:
     active = page.evaluate("() => document.activeElement.closest('.vz-keys') !== null")  # type: ignore[attr-defined]
     assert active
     screenshot(page, f"{server.kind}-assembly", full_page=False)
+
+
+def test_folder_view(chromium: object, server: Server) -> None:
+    if server.kind != "lab":
+        pytest.skip("the folder view is checked once, in JupyterLab")
+    name = write_notebook(
+        server.root,
+        "folder.ipynb",
+        [
+            f"import vizlib\ncorpus = vizlib.load_many({str(SHARED / 'fantasy')!r})",
+            "vizlib.show(corpus)",
+        ],
+    )
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})  # type: ignore[attr-defined]
+    tab = open_notebook(context, server, name)
+    run_cell(tab, 0)
+    wait_done(tab, 0)
+    run_cell(tab, 1)
+    wait_done(tab, 1)
+    output = cell(tab, 1).locator(".jp-Cell-outputArea")  # type: ignore[attr-defined]
+    output.locator(".vz-dashboard tbody tr").first.wait_for()
+    box = output.evaluate(
+        """(el) => {
+          const view = el.querySelector('.vz-view');
+          const scroll = el.querySelector('.vz-dashboard-panel .vz-scroll');
+          const r = scroll.getBoundingClientRect(), v = view.getBoundingClientRect();
+          const picker = el.querySelector('.widget-dropdown select').getBoundingClientRect();
+          return {height: r.height, width: r.width, viewWidth: v.width,
+                  viewScrolls: view.scrollWidth > view.clientWidth + 1,
+                  pickerAbove: picker.bottom <= r.top,
+                  rows: el.querySelectorAll('.vz-dashboard tbody tr').length,
+                  wrapped: [...el.querySelectorAll('.vz-dashboard tbody tr')].slice(0, 20)
+                    .filter(tr => tr.getBoundingClientRect().height > 40).length};
+        }"""
+    )
+    assert box["rows"] == 136
+    assert box["height"] <= 430
+    assert box["width"] <= box["viewWidth"] + 1
+    assert not box["viewScrolls"]
+    assert box["pickerAbove"]
+    assert box["wrapped"] == 0
+    output.locator("input[placeholder^='filter']").fill("gemini")
+    tab.wait_for_function(  # type: ignore[attr-defined]
+        "(el) => el.querySelectorAll('.vz-dashboard tbody tr').length < 136",
+        arg=output.element_handle(),
+        timeout=30_000,
+    )
+    names = output.locator(".vz-dashboard tbody tr td:first-child").all_inner_texts()
+    assert 0 < len(names) < 136
+    assert all(
+        "gemini" in " ".join(row.lower().split())
+        for row in output.locator(".vz-dashboard tbody tr").all_inner_texts()
+    )
+    chosen = names[-1]
+    output.locator(".vz-dashboard a[data-vz-open]").last.click()
+    tab.wait_for_function(  # type: ignore[attr-defined]
+        "([el, name]) => [...el.querySelectorAll('.vz-view .vz-view b')].some(b => b.textContent === name)",
+        arg=[output.element_handle(), chosen],
+        timeout=60_000,
+    )
+    screenshot(tab, "jupyterlab-folder", full_page=False)
+    context.close()
+
+
+CONTRAST = """(root) => {
+  const parse = (c) => { const p = c.match(/[\\d.]+/g).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const behind = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0.5) return c;
+    }
+    return parse(getComputedStyle(document.body).backgroundColor);
+  };
+  const picked = [...root.querySelectorAll('.vz td, .vz th, .vz pre, .vz .vz-head, .vz .vz-muted, .vz .vz-badge')]
+    .filter((el) => el.offsetParent && el.textContent.trim());
+  return picked.map((el) => {
+    const a = lum(parse(getComputedStyle(el).color)), b = lum(behind(el));
+    return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}"""
+
+
+def test_dark_theme_is_readable(page: object, server: Server) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()  # type: ignore[attr-defined]
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()  # type: ignore[attr-defined]
+    page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1_000)  # type: ignore[attr-defined]
+    output = cell(page, 1).locator(".jp-Cell-outputArea")  # type: ignore[attr-defined]
+    ratios = []
+    for title in ("Overview", "Transcript", "Tool-call assembly", "Usage and cost"):
+        output.locator(".lm-TabBar-tab", has_text=title).first.click()
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        ratios += output.evaluate(CONTRAST)
+        screenshot(page, f"{server.kind}-dark-{title.split()[0].lower()}", full_page=False)
+    assert len(ratios) > 20
+    low = [(name, round(ratio, 2)) for name, ratio in ratios if ratio < 4.5]
+    print(
+        f"{server.kind} dark: {len(ratios)} text elements, lowest contrast {min(r for _, r in ratios):.2f}"
+    )
+    assert low == []
