@@ -34,7 +34,7 @@ class Server:
 
     def notebook_url(self, name: str) -> str:
         path = "lab/tree" if self.kind == "lab" else "notebooks"
-        return f"{self.url}/{path}/{name}?token={TOKEN}"
+        return f"{self.url}/{path}/{name}?token={TOKEN}&reset"
 
 
 def _free_port() -> int:
@@ -54,6 +54,10 @@ def start(kind: str, root: Path) -> Iterator[Server]:
         JUPYTERLAB_SETTINGS_DIR=str(root / ".settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(root / ".workspaces"),
     )
+    # every cell stays in the DOM (no windowing), so a test can always reach its prompt
+    settings = root / ".settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     log_path = root / f"{kind}.log"
     log = log_path.open("w")
     server = subprocess.Popen(
@@ -114,7 +118,9 @@ def open_notebook(context: object, server: Server, name: str) -> object:
 
 
 def cell(page: object, index: int) -> object:
-    return page.locator(".jp-Notebook .jp-Cell").nth(index)  # type: ignore[attr-defined]
+    """Cell `index` of the notebook on screen (another one may be open in a hidden tab)."""
+    notebook = page.locator(".jp-Notebook:visible").first  # type: ignore[attr-defined]
+    return notebook.locator(".jp-Cell").nth(index)
 
 
 def run_cell(page: object, index: int) -> None:
@@ -157,6 +163,14 @@ CHARTS = """(el) => {
     traces: charts.map(c => c.querySelectorAll('.trace').length),
   };
 }""".replace("DRAWN", DRAWN)
+
+
+def ensure_shown(page: object, index: int) -> None:
+    """Run cell `index` unless its output already holds a view."""
+    if cell(page, index).locator(".vz-view").count() == 0:  # type: ignore[attr-defined]
+        run_cell(page, index)
+        wait_done(page, index)
+        cell(page, index).locator(".vz-chart .trace").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
 
 
 def charts(page: object, index: int) -> dict[str, object]:

@@ -14,6 +14,7 @@ from tests.notebook_server import (
     Server,
     cell,
     charts,
+    ensure_shown,
     open_notebook,
     run_cell,
     start,
@@ -117,11 +118,12 @@ def test_one_view_per_call(page: object) -> None:
 
 
 def test_slider_keeps_its_keys(page: object, server: Server) -> None:
-    page.locator(".lm-TabBar-tab:visible", has_text="Tool-call assembly").first.click()  # type: ignore[attr-defined]
+    ensure_shown(page, 1)
     output = cell(page, 1)
+    output.locator(".lm-TabBar-tab", has_text="Tool-call assembly").first.click()  # type: ignore[attr-defined]
     panel = output.locator(".vz-assembly:visible").first  # type: ignore[attr-defined]
     assert "chunk 40 of 40" in panel.inner_text()
-    cells_before = page.locator(".jp-Notebook .jp-Cell").count()  # type: ignore[attr-defined]
+    cells_before = page.locator(".jp-Notebook:visible .jp-Cell").count()  # type: ignore[attr-defined]
     handle = output.locator(
         ".widget-slider:visible .noUi-handle, .widget-hslider:visible [role=slider]"
     ).first  # type: ignore[attr-defined]
@@ -135,7 +137,7 @@ def test_slider_keeps_its_keys(page: object, server: Server) -> None:
     )
     text = panel.inner_text()
     assert '{"a": 2, "b":' in text or '{"a": 2, "b": 3}' not in text
-    assert page.locator(".jp-Notebook .jp-Cell").count() == cells_before  # type: ignore[attr-defined]
+    assert page.locator(".jp-Notebook:visible .jp-Cell").count() == cells_before  # type: ignore[attr-defined]
     active = page.evaluate("() => document.activeElement.closest('.vz-keys') !== null")  # type: ignore[attr-defined]
     assert active
     screenshot(page, f"{server.kind}-assembly", full_page=False)
@@ -224,6 +226,7 @@ CONTRAST = """(root) => {
 
 
 def test_dark_theme_is_readable(page: object, server: Server) -> None:
+    ensure_shown(page, 1)
     page.locator(".lm-MenuBar-itemLabel", has_text="Settings").click()  # type: ignore[attr-defined]
     page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()  # type: ignore[attr-defined]
     page.locator(".lm-Menu-itemLabel").get_by_text("JupyterLab Dark", exact=True).click()  # type: ignore[attr-defined]
