@@ -170,7 +170,9 @@ def ensure_shown(page: object, index: int) -> None:
     if cell(page, index).locator(".vz-view").count() == 0:  # type: ignore[attr-defined]
         run_cell(page, index)
         wait_done(page, index)
-        cell(page, index).locator(".vz-chart .trace").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+        cell(page, index).locator(".vz-chart .trace").first.wait_for(
+            state="attached", timeout=60_000
+        )  # type: ignore[attr-defined]
 
 
 def charts(page: object, index: int) -> dict[str, object]:

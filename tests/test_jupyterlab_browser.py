@@ -167,18 +167,19 @@ def test_folder_view(chromium: object, server: Server) -> None:
     run_cell(tab, 1)
     wait_done(tab, 1)
     output = cell(tab, 1).locator(".jp-Cell-outputArea")  # type: ignore[attr-defined]
-    output.locator(".vz-dashboard tbody tr").first.wait_for()
+    output.locator(".vz-view .vz-dashboard tbody tr").first.wait_for()
     box = output.evaluate(
         """(el) => {
           const view = el.querySelector('.vz-view');
-          const scroll = el.querySelector('.vz-dashboard-panel .vz-scroll');
+          const rows = view.querySelectorAll('.vz-dashboard tbody tr');
+          const scroll = view.querySelector('.vz-dashboard-panel .vz-scroll');
           const r = scroll.getBoundingClientRect(), v = view.getBoundingClientRect();
-          const picker = el.querySelector('.widget-dropdown select').getBoundingClientRect();
+          const picker = view.querySelector('.widget-dropdown select').getBoundingClientRect();
           return {height: r.height, width: r.width, viewWidth: v.width,
                   viewScrolls: view.scrollWidth > view.clientWidth + 1,
                   pickerAbove: picker.bottom <= r.top,
-                  rows: el.querySelectorAll('.vz-dashboard tbody tr').length,
-                  wrapped: [...el.querySelectorAll('.vz-dashboard tbody tr')].slice(0, 20)
+                  rows: rows.length,
+                  wrapped: [...rows].slice(0, 20)
                     .filter(tr => tr.getBoundingClientRect().height > 40).length};
         }"""
     )
@@ -190,18 +191,18 @@ def test_folder_view(chromium: object, server: Server) -> None:
     assert box["wrapped"] == 0
     output.locator("input[placeholder^='filter']").fill("gemini")
     tab.wait_for_function(  # type: ignore[attr-defined]
-        "(el) => el.querySelectorAll('.vz-dashboard tbody tr').length < 136",
+        "(el) => el.querySelectorAll('.vz-view .vz-dashboard tbody tr').length < 136",
         arg=output.element_handle(),
         timeout=30_000,
     )
-    names = output.locator(".vz-dashboard tbody tr td:first-child").all_inner_texts()
+    names = output.locator(".vz-view .vz-dashboard tbody tr td:first-child").all_inner_texts()
     assert 0 < len(names) < 136
     assert all(
         "gemini" in " ".join(row.lower().split())
-        for row in output.locator(".vz-dashboard tbody tr").all_inner_texts()
+        for row in output.locator(".vz-view .vz-dashboard tbody tr").all_inner_texts()
     )
     chosen = names[-1]
-    output.locator(".vz-dashboard a[data-vz-open]").last.click()
+    output.locator(".vz-view .vz-dashboard a[data-vz-open]").last.click()
     tab.wait_for_function(  # type: ignore[attr-defined]
         "([el, name]) => [...el.querySelectorAll('.vz-view .vz-view b')].some(b => b.textContent === name)",
         arg=[output.element_handle(), chosen],
