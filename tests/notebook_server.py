@@ -132,7 +132,10 @@ def run_cell(page: object, index: int) -> None:
     prompt = cell(page, index).locator(".jp-InputPrompt")  # type: ignore[attr-defined]
     before = prompt.text_content()
     for _ in range(60):
-        prompt.click()
+        dialog = page.locator(".jp-Dialog .jp-mod-accept")  # type: ignore[attr-defined]
+        if dialog.count():  # e.g. the kernel choice, asked while the server is still loading
+            dialog.first.click()
+        prompt.click(timeout=5_000)
         page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
         try:
             page.wait_for_function(  # type: ignore[attr-defined]
