@@ -135,9 +135,9 @@ def run_cell(page: object, index: int) -> None:
         dialog = page.locator(".jp-Dialog .jp-mod-accept")  # type: ignore[attr-defined]
         if dialog.count():  # e.g. the kernel choice, asked while the server is still loading
             dialog.first.click()
-        prompt.click(timeout=5_000)
-        page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
         try:
+            prompt.click(timeout=5_000)
+            page.keyboard.press("Control+Enter")  # type: ignore[attr-defined]
             page.wait_for_function(  # type: ignore[attr-defined]
                 "([el, before]) => el.textContent.includes('*') || el.textContent !== before",
                 arg=[prompt.element_handle(), before],
