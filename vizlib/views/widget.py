@@ -261,7 +261,7 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
             description="open",
             layout={"width": "min(640px, 100%)"},
         )
-        self.dashboard = widgets.HTML()
+        self.dashboard = widgets.HTML(layout={"width": "100%"})
         self.holder = widgets.VBox()
         self.hooks = Hooks(
             {
