@@ -197,6 +197,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         streamed = bool(row.stream) and total > 1
         self.controls.layout.display = None if streamed else "none"
         self.play.playing = False
+        self.play.min = self.slider.min = 0  # lowered first: max may never go below min
         self.play.max = self.slider.max = total
         self.play.min = self.slider.min = min(1, total)
         self.play.value = total  # the page's link copies the player's value to the slider
