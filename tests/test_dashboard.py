@@ -12,7 +12,8 @@ from tests.shared import SHARED, require_shared
 from vizlib.analysis.dashboard import dashboard
 from vizlib.analysis.problems import problems
 from vizlib.analysis.turns import request_growth
-from vizlib.views.widget import CorpusView, show
+from vizlib.views.widget import CorpusView
+from vizlib.views.widget import view as build_view
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +64,12 @@ def test_dashboard_numbers_are_aggregates_of_the_frames(corpus: vizlib.Corpus) -
 
 
 def test_show_a_corpus_opens_each_cassette(corpus: vizlib.Corpus) -> None:
-    view = show(corpus)
+    view = build_view(corpus)
     assert isinstance(view, CorpusView)
     assert view.dashboard.value.count("<tr>") == len(corpus.names) + 1
     view.picker.value = corpus.names.index("seed/multi_tool_streaming_kimi-k2.yaml")
     assert view.holder.children[0].cassette.tool_calls.name.tolist() == ["add", "multiply"]
-    view.sort.value = "output_tokens"
+    view.sort_by("output_tokens")  # numbers sort largest first
     first_row = view.dashboard.value.split("<tbody>")[1].split("</tr>")[0]
     top = corpus.usage.groupby("cassette").output_tokens.sum().idxmax()
     assert top in first_row

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 import yaml
+from IPython.core.interactiveshell import InteractiveShell
 
 import vizlib
-from tests.shared import need, shared_params
+from tests.shared import SHARED, need, shared_params
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
+from vizlib.views.charts import integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
-from vizlib.views.html import assembly_html, transcript_html
+from vizlib.views.html import assembly_html, request_images, transcript_html
 from vizlib.views.labels import interaction_label
-from vizlib.views.widget import CassetteView
+from vizlib.views.static import static_html
+from vizlib.views.widget import CassetteView, CorpusView
 
 
 def marker_traces(figure: go.Figure) -> list[go.Scatter]:
@@ -99,17 +104,106 @@ def test_selector_labels(seed: vizlib.Cassette) -> None:
     assert interaction_label(seed, 1) == "#1 openai-chat kimi-k2 · 4 chunks"
 
 
+def test_failed_interactions_are_flagged(sample: vizlib.Cassette) -> None:
+    text = vizlib.sample.sample_cassette()
+    failed = text.replace("code: 200", "code: 429", 1).replace(
+        "status: 200 OK", "status: 429 Too Many Requests", 1
+    )
+    assert failed != text
+    c = vizlib.load(failed, name="limited.yaml")
+    assert interaction_label(c, 0).startswith("⚠ HTTP 429 · #0 openai-chat")
+    view = CassetteView(c)
+    assert "HTTP 429" in view.transcript.value
+    assert "the request failed" in view.transcript.value
+
+
 def test_widget_follows_the_selection(seed: vizlib.Cassette) -> None:
     view = CassetteView(seed)
-    assert view.slider.max == 39
+    assert (view.slider.min, view.slider.max, view.slider.value) == (1, 40, 40)
+    assert "chunk 40 of 40 · [DONE]" in view.assembly.value
     assert '<pre class="vz-result">6</pre>' in view.assembly.value
-    view.slider.value = 16
+    assert 'data-vz-goto="1"' in view.assembly.value
+    view.slider.value = 17  # 17 chunks received: up to seq 16
     assert "{&#34;a&#34;:<mark> </mark>" in view.assembly.value
+    assert "chunk 17 of 40" in view.assembly.value
     view.selector.value = 1
-    assert view.slider.max == 3
+    assert view.slider.max == 4
     assert "No tool calls in this interaction." in view.assembly.value
     view.search.value = "multiplication"
     assert view.transcript.value.count('class="vz-turn') == 1
+    assert "<mark>multiplication</mark>" in view.transcript.value.lower()
+    view.hooks.handlers["goto"]({"type": "goto", "interaction": 0})
+    assert view.selector.value == 0
+
+
+def test_timeline_click_moves_the_assembly(seed: vizlib.Cassette) -> None:
+    view = CassetteView(seed)
+    view.timeline._message(view.timeline, {"type": "click", "seq": 20}, [])
+    assert view.slider.value == 21
+    assert view.tabs.titles[view.tabs.selected_index] == "Tool-call assembly"
+    assert "chunk 21 of 40" in view.assembly.value
+
+
+def test_charts_hold_complete_figures(seed: vizlib.Cassette) -> None:
+    view = CassetteView(seed)
+    [timeline] = view.timeline.figures
+    assert [t["name"] for t in timeline["data"]][:3] == ["text", "tool #0 add", "tool #1 multiply"]
+    assert "paper_bgcolor" not in timeline["layout"]
+    assert timeline["layout"]["xaxis"]["dtick"] == 10
+    assert timeline["layout"]["yaxis2"]["tickformat"] == ",d"
+    usage, context = view.tabs.children[3].figures
+    assert usage["layout"]["yaxis2"]["tickformat"] == "$.2~g"
+    assert context["layout"]["yaxis2"]["dtick"] == 1
+    view.selector.value = 1
+    [again] = view.timeline.figures
+    assert again["layout"]["title"]["text"].startswith("Token timeline · interaction 1 · 4 chunks")
+
+
+def test_plotly_js_is_sent_on_request_only(seed: vizlib.Cassette) -> None:
+    view = CassetteView(seed)
+    state = json.dumps(view.timeline.get_state(), default=str)
+    assert len(state) < 200_000
+    assert "plotly.js v" not in state
+    sent: list[tuple[object, object]] = []
+    view.timeline.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    view.timeline._message(view.timeline, {"type": "plotly"}, [])
+    [(content, buffers)] = sent
+    assert content == {"type": "plotly"}
+    assert bytes(buffers[0]).startswith(b"/**\n* plotly.js")  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("largest", "step"), [(1, 1), (4, 1), (7, 2), (13, 5), (40, 10), (250, 50), (22_000, 5_000)]
+)
+def test_integer_axes_step_by_whole_numbers(largest: int, step: int) -> None:
+    assert integer_step(largest) == step
+
+
+def test_show_displays_once_and_returns_nothing(seed: vizlib.Cassette) -> None:
+    shell = InteractiveShell.instance()
+    shown: list[dict[str, object]] = []
+    shell.display_pub.publish = lambda data, *args, **kwargs: shown.append(data)  # type: ignore[method-assign]
+    try:
+        assert vizlib.show(seed) is None
+    finally:
+        InteractiveShell.clear_instance()
+    assert len(shown) == 2
+    live, static = shown
+    assert "application/vnd.jupyter.widget-view+json" in live
+    assert set(static) == {"text/html", "text/markdown", "text/plain"}
+    assert "| 0 | openai-chat | kimi-k2 | 200 | 40 | 2 | 197 | 53 | $0.000155 |" in str(
+        static["text/markdown"]
+    )
+
+
+def test_static_copy_borrows_one_plotly_js(sample: vizlib.Cassette) -> None:
+    first = static_html([sample])
+    second = static_html([sample])
+    assert first.count("plotly.js v") + second.count("plotly.js v") <= 1
+    assert "plotly.js v" not in second
+    assert len(second) < 400_000
+    assert 'class="vz-static-frame" data-page="&lt;!DOCTYPE html&gt;' in second
+    assert "parent.__vizlibPlotly()" in second
 
 
 def test_transcript_and_raw(sample: vizlib.Cassette) -> None:
@@ -205,6 +299,13 @@ def test_large_streams_use_webgl() -> None:
     assert {t.type for t in figure.data} == {"scattergl"}
 
 
+def _length(values: object) -> int:
+    """How many values a plotly JSON array holds (plain list or typed `bdata`)."""
+    if isinstance(values, dict):
+        return len(np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]))
+    return len(values)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("path", shared_params())
 def test_every_shared_cassette_renders(path: Path | None) -> None:
     c = vizlib.load(need(path))
@@ -212,8 +313,8 @@ def test_every_shared_cassette_renders(path: Path | None) -> None:
     for index in range(len(c)):
         view.selector.value = index
         assert view.index == index
-        figure = view.timeline.children[0]
-        points = sum(len(t.x) for t in figure.data if t.mode == "markers")
+        [figure] = view.timeline.figures
+        points = sum(_length(t["x"]) for t in figure["data"] if t.get("mode") == "markers")
         assert points == c.interactions.n_chunks.iloc[index]
         calls = assemble(c, index)
         assert len(calls) == c.interactions.n_tool_calls.iloc[index]
@@ -240,3 +341,86 @@ def test_report_timelines_aggregate_large_streams_and_say_so() -> None:
     assert "aggregated: each mark stands for up to 13 chunks" in figure.layout.title.text
     assert "12,001 chunks" in figure.layout.title.text
     assert len(c.chunks) == n + 1  # the table keeps every value
+
+
+def test_no_slider_for_a_single_chunk() -> None:
+    doc = {
+        "version": 2,
+        "interactions": [
+            {
+                "request": {"url": "https://a/v1/chat/completions", "method": "POST", "body": "{}"},
+                "response": {
+                    "code": 200,
+                    "headers": {"Content-Type": ["application/json"]},
+                    "body": json.dumps({"choices": [{"message": {"content": "hi"}}]}),
+                },
+            }
+        ],
+    }
+    view = CassetteView(vizlib.load(yaml.safe_dump(doc), name="plain.yaml"))
+    assert view.controls.layout.display == "none"
+
+
+def test_play_speed_scales_with_the_stream(seed: vizlib.Cassette) -> None:
+    view = CassetteView(seed)
+    assert view.speed.value == 10  # 40 chunks in about ten seconds
+    assert (view.play.step, view.play.interval) == (1, 100)
+    view.speed.value = 1000
+    assert (view.play.step, view.play.interval) == (100, 100)
+
+
+IMAGE = "data:image/png;base64," + "iVBORw0KGgo" * 4
+
+
+def test_images_in_text_become_thumbnails_and_remote_ones_do_not() -> None:
+    turns = [
+        transcript_turn(f"see {IMAGE} and https://example.com/x.png"),
+    ]
+    page = transcript_html(turns)
+    assert f'<img class="vz-thumb" src="{IMAGE}"' in page
+    assert page.count("<img") == 1
+    assert "data:image/png;base64,…" in page
+
+
+def transcript_turn(content: str) -> object:
+    from vizlib.analysis.transcript import Turn  # noqa: PLC0415
+
+    return Turn(0, "tool", "request", content, "", None, ())
+
+
+def test_folder_view_filters_sorts_and_opens(
+    seed: vizlib.Cassette, sample: vizlib.Cassette
+) -> None:
+    view = vizlib.views.widget.view([seed, sample])
+    assert isinstance(view, CorpusView)
+    assert view.dashboard.value.count("data-vz-open=") == 2
+    view.filter.value = "weather"
+    assert list(view.visible().cassette) == ["sample_weather_tools.yaml"]
+    assert view.dashboard.value.count("data-vz-open=") == 1
+    view.filter.value = ""
+    view.hooks.handlers["sort"]({"type": "sort", "key": "input_tokens"})
+    first = list(view.visible().cassette)
+    view.hooks.handlers["sort"]({"type": "sort", "key": "input_tokens"})
+    assert list(view.visible().cassette) == first[::-1]
+    assert 'aria-sort="ascending"' in view.dashboard.value
+    view.hooks.handlers["open"]({"type": "open", "position": 1})
+    [opened] = view.holder.children
+    assert opened.cassette.name == "sample_weather_tools.yaml"
+
+
+def test_images_a_request_sends_show_as_thumbnails() -> None:
+    path = (
+        SHARED
+        / "ruby_llm"
+        / (
+            "spec__fixtures__vcr_cassettes__chat_multimodal_tool_attachments_anthropic_"
+            "claude-haiku-4-5_describes_images_returned_from_tools.yml"
+        )
+    )
+    view = CassetteView(vizlib.load(need(path if path.exists() else None)))
+    view.selector.value = 1
+    assert (
+        view.transcript.value.count('<img class="vz-thumb" src="data:image/png;base64,iVBOR') == 1
+    )
+    body = json.dumps({"messages": [{"content": [{"image_url": {"url": "https://x/y.png"}}]}]})
+    assert request_images(body) == []

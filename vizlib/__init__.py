@@ -117,9 +117,11 @@ def _label(x: Any) -> str:
     return x.name if isinstance(x, Cassette) else str(x)
 
 
-def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> Any:
-    """Display and return the notebook view of cassettes (the same inputs as `report`).
+def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> None:
+    """Display the notebook view of cassettes (the same inputs as `report`).
 
+    Like IPython's `display` it returns nothing, so each call shows one view
+    (`vizlib.views.widget.view(x)` builds the widget without showing it).
     Folders, globs and lists of paths load through `load_many` (parallel,
     cached); the view shows their dashboard and draws a cassette when it is
     picked. With `errors="show"` files that cannot be read are rows of the
@@ -129,4 +131,4 @@ def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> Any:
     # Widgets and plotly load only when a view is first shown, so the CLI stays fast.
     from vizlib.views.widget import show as show_view  # noqa: PLC0415
 
-    return show_view(_corpus(x, errors) if _many(x) else x, redact=redact)
+    show_view(_corpus(x, errors) if _many(x) else x, redact=redact)

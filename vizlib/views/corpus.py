@@ -69,19 +69,29 @@ def _cell(key: str, value: Any, *, estimated: bool = False) -> dict[str, Any]:
 
 
 def dashboard_html(
-    table: pd.DataFrame, *, links: bool = False, errors: Sequence[tuple[str, str]] = ()
+    table: pd.DataFrame,
+    *,
+    links: bool = False,
+    opens: bool = False,
+    sorted_by: tuple[str, bool] | None = None,
+    errors: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The dashboard table; in a report its headers sort it and its names link to sections.
 
-    `errors` lists inputs that could not be read (name, reason): each gets a row saying why.
+    With `opens` (the notebook view), each name carries its row's index label
+    (the cassette's position in the folder) for opening it, and `sorted_by`
+    (column, ascending) marks the sorted header. `errors` lists inputs that
+    could not be read (name, reason): each gets a row saying why.
     """
     rows = []
-    for position, record in enumerate(table.to_dict(orient="records")):
+    records = table.to_dict(orient="records")
+    for position, (label, record) in enumerate(zip(table.index, records, strict=True)):
         estimated = "estimated" in str(record["cost_source"] or "")
         row: dict[str, Any] = {
             key: _cell(key, record[key], estimated=estimated) for key in DASHBOARD_COLUMNS
         }
         row["position"] = position
+        row["opens"] = int(label) if opens else None
         rows.append(row)
     columns = [(key, TITLES[key], key in NUMERIC) for key in DASHBOARD_COLUMNS]
     note = "One row per cassette; costs are reported or estimated, as each usage chart says."
@@ -93,9 +103,23 @@ def dashboard_html(
         columns=columns,
         links=links,
         errors=errors,
+        opens=opens,
+        sorted_by=sorted_by or ("", True),
         descriptions=DASHBOARD_COLUMNS,
         note=note,
     )
+
+
+SEARCHED = ("cassette", "api", "model", "finish_reasons")
+
+
+def filter_rows(table: pd.DataFrame, query: str) -> pd.DataFrame:
+    """The dashboard rows whose name, api, model or finish reasons contain `query` (any case)."""
+    query = query.strip().lower()
+    if not query:
+        return table
+    text = table[list(SEARCHED)].astype("string").fillna("").agg(" ".join, axis=1).str.lower()
+    return table[text.str.contains(query, regex=False)]
 
 
 def cassettes_dashboard(cassettes: Sequence[Cassette]) -> pd.DataFrame:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import jinja2
 import pandas as pd
+from markupsafe import Markup, escape
 
 from vizlib.analysis.assembly import CallAssembly
 from vizlib.analysis.problems import problems
@@ -16,20 +20,88 @@ from vizlib.analysis.transcript import Turn
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import interaction_summary
 from vizlib.views.format import cost, count, seconds
+from vizlib.views.labels import failed
 
 FOLD_AT = 600
+# Images a page may show: inline data of a raster type only, so nothing is fetched.
+DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*")
+MAX_IMAGES = 8
+
+
+def highlight(text: str, query: str) -> Markup:
+    """`text` escaped, each case-insensitive match of `query` inside `<mark>`."""
+    if not query:
+        return escape(text)
+    parts = re.split(f"({re.escape(query)})", text, flags=re.IGNORECASE)
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts)
+    )
+
+
+def images(text: str | None) -> list[str]:
+    """The inline raster images (data URLs) in `text`, at most `MAX_IMAGES`."""
+    return DATA_IMAGE.findall(text or "")[:MAX_IMAGES]
+
+
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def request_images(body: str) -> list[str]:
+    """Inline images a request body sends (data URLs; base64 sources of Anthropic and Gemini).
+
+    Only raster types, only data already in the body, at most `MAX_IMAGES`:
+    a remote URL is never turned into an image.
+    """
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return images(body)
+    found: list[str] = []
+
+    def add(media: object, data: object) -> None:
+        if media in IMAGE_TYPES and isinstance(data, str):
+            url = f"data:{media};base64,{data}"
+            if DATA_IMAGE.fullmatch(url):
+                found.append(url)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            source = node.get("source")
+            if isinstance(source, dict) and source.get("type") == "base64":
+                add(source.get("media_type"), source.get("data"))
+            inline = node.get("inline_data") or node.get("inlineData")
+            if isinstance(inline, dict):
+                add(inline.get("mime_type") or inline.get("mimeType"), inline.get("data"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and node.startswith("data:image/"):
+            found.extend(images(node))
+
+    walk(document)
+    return found[:MAX_IMAGES]
+
+
+def without_images(text: str | None) -> str:
+    """`text` with each inline image's data shortened to a placeholder."""
+    return DATA_IMAGE.sub(lambda m: m.group(0)[: m.group(0).index(",") + 1] + "…", text or "")
 
 
 @cache
 def environment() -> jinja2.Environment:
     """The template environment: autoescape on for every template."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("vizlib.views", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters.update(images=images, without_images=without_images)
+    env.globals["highlight"] = highlight
+    return env
 
 
 def render(template: str, **context: Any) -> str:
@@ -165,12 +237,35 @@ def turn_context(turns: list[Turn]) -> list[dict[str, Any]]:
     ]
 
 
-def transcript_html(turns: list[Turn], query: str = "") -> str:
-    """The conversation; only turns whose text contains `query` (case-insensitive) if given."""
+def transcript_html(
+    turns: list[Turn], query: str = "", *, copy: bool = False, sent_images: Sequence[str] = ()
+) -> str:
+    """The conversation; only turns whose text contains `query` (case-insensitive), marked.
+
+    With `copy`, arguments, results and long messages get copy buttons (the
+    notebook view wires them up).
+    """
     shown = [t for t in turn_context(turns) if query.lower() in t["search"]]
-    return render("transcript.html.j2", turns=shown, fold_at=FOLD_AT)
+    return render(
+        "transcript.html.j2",
+        turns=shown,
+        fold_at=FOLD_AT,
+        query=query,
+        total=len(turns),
+        copy=copy,
+        sent_images=sent_images,
+    )
 
 
-def raw_html(raw: RawExchange, *, redacted: bool = True) -> str:
-    """The request and response as text."""
-    return render("raw.html.j2", raw=raw, redacted=redacted)
+def error_html(interaction: Any) -> str:
+    """A failed interaction's status and error message, above its transcript; empty otherwise."""
+    problem = failed(interaction.status, interaction.error)
+    if not problem:
+        return ""
+    message = interaction.error if isinstance(interaction.error, str) else ""
+    return render("error.html.j2", problem=problem, message=message)
+
+
+def raw_html(raw: RawExchange, *, redacted: bool = True, copy: bool = False) -> str:
+    """The request and response as text; with `copy`, copy buttons on the bodies."""
+    return render("raw.html.j2", raw=raw, redacted=redacted, copy=copy)

@@ -1,0 +1,143 @@
+"""One widget that draws a list of plotly figures, with plotly.js loaded once per page.
+
+The widget's state holds each figure's complete JSON, so a chart is never
+drawn before its traces arrive; replacing `figures` redraws the charts in
+place. The bundle itself is not part of the state: the front end asks the
+kernel for it once per page (a custom message answered with one binary
+buffer) and every later chart on the page reuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib import resources
+from typing import Any, Literal, TypedDict
+
+import anywidget
+import orjson
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io
+import traitlets
+
+from vizlib._plotlyjs import plotly_js
+
+Figure = dict[str, Any]
+
+
+class PlotlyRequest(TypedDict):
+    """The front end asks for the plotly.js bundle."""
+
+    type: Literal["plotly"]
+
+
+class ChunkClick(TypedDict):
+    """A point of a timeline was clicked: its chunk's sequence number."""
+
+    type: Literal["click"]
+    seq: int
+
+
+def _esm() -> str:
+    return resources.files("vizlib.views").joinpath("charts.js").read_text(encoding="utf-8")
+
+
+# Dark text colours the figures use for lines and labels; the front end swaps
+# them for the theme's text colour.
+INK = ("#0f172a", "#111827")
+LEGEND_ON_TOP = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
+
+
+def figure_json(figure: go.Figure) -> Figure:
+    """A figure as plain plotly JSON for the page, fitted to its box and to the theme.
+
+    The fixed white background goes (the page's theme picks one), the width
+    follows the container, the legend sits above the plot where it cannot
+    cover an axis title, and integer and money axes get readable ticks.
+    """
+    spec: Figure = orjson.loads(plotly.io.to_json(figure, validate=False, engine="orjson"))
+    layout = spec.setdefault("layout", {})
+    for key in ("paper_bgcolor", "plot_bgcolor", "template", "width"):
+        layout.pop(key, None)
+    layout["autosize"] = True
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title.update({"x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"})
+    layout["legend"] = dict(LEGEND_ON_TOP)
+    margin = layout.setdefault("margin", {})
+    margin.update({"t": 90, "b": 50, "l": 60, "r": 70})
+    layout["height"] = int(layout.get("height", 360)) + 40
+    for name, axis in list(layout.items()):
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            _tidy_axis(name, axis, figure)
+    return spec
+
+
+def _axis_values(name: str, figure: go.Figure) -> list[float]:
+    """The numbers the traces of `figure` put on axis `name` (`xaxis`, `yaxis2`, ...)."""
+    letter, ref = name[0], name[0] + name[5:]
+    values: list[float] = []
+    for trace in figure.data:
+        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
+            continue
+        column = getattr(trace, letter, None)
+        if column is None:
+            continue
+        numbers = pd.to_numeric(pd.Series(list(column)), errors="coerce").dropna()
+        values += numbers.tolist()
+    return values
+
+
+def integer_step(largest: float, ticks: int = 6) -> int:
+    """A 1-2-5 tick step of at least 1 that puts about `ticks` ticks up to `largest`."""
+    for power in range(16):
+        for factor in (1, 2, 5):
+            step = int(factor * 10**power)
+            if step * ticks >= largest:
+                return step
+    return 10**16
+
+
+def _tidy_axis(name: str, axis: dict[str, Any], figure: go.Figure) -> None:
+    tickformat = axis.get("tickformat", "")
+    title = axis.get("title")
+    text = title.get("text", "") if isinstance(title, dict) else ""
+    if tickformat.endswith("d") or text.startswith("chunk sequence"):
+        # counts: ticks only on whole numbers (",d" printed 2.5 as 2, beside a real 2)
+        values = _axis_values(name, figure)
+        axis.update({"tickformat": ",d", "tick0": 0, "dtick": integer_step(max(values, default=1))})
+    elif tickformat.startswith("$"):
+        axis["tickformat"] = "$.2~g"
+    if isinstance(title, dict):
+        title["standoff"] = 8
+
+
+class Charts(anywidget.AnyWidget):
+    """Plotly charts drawn from `figures` (plain plotly JSON); timeline clicks call back."""
+
+    _esm = traitlets.Unicode(_esm()).tag(sync=True)
+    figures = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def __init__(
+        self, figures: Sequence[go.Figure] = (), *, specs: Sequence[Figure] = (), **kwargs: Any
+    ) -> None:
+        """Charts of `figures`, or of `specs` already made by `figure_json`."""
+        super().__init__(figures=[*map(figure_json, figures), *specs], **kwargs)
+        self._on_click: list[Callable[[int], None]] = []
+        self.on_msg(self._message)
+
+    def show(self, figures: Sequence[go.Figure]) -> None:
+        """Replace the charts: the page redraws them in place."""
+        self.figures = [figure_json(f) for f in figures]
+
+    def on_click(self, callback: Callable[[int], None]) -> None:
+        """Call `callback(seq)` when a timeline chunk is clicked."""
+        self._on_click.append(callback)
+
+    def _message(self, _widget: object, content: dict[str, Any], _buffers: object) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "plotly":
+            self.send({"type": "plotly"}, buffers=[plotly_js().encode()])
+        elif kind == "click" and isinstance(content.get("seq"), int):
+            for callback in self._on_click:
+                callback(content["seq"])

@@ -1,0 +1,178 @@
+"""What a notebook keeps of a view when no widget can run: HTML with charts, and a plain summary.
+
+`static_bundle` is a display bundle shown beside the live view. Its HTML
+holds the report's page for the cassette in a frame that is built only when
+it scrolls into sight (so a live session, where the view hides it, pays
+nothing), and it borrows the page's one copy of plotly.js: the first static
+output of a kernel carries the bundle as inert text, later ones only point
+to it. Its markdown and plain text are what GitHub and terminals show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from vizlib._plotlyjs import plotly_js
+from vizlib.cassette import Cassette
+from vizlib.views.format import cost, count, missing
+from vizlib.views.html import render
+from vizlib.views.labels import short_model
+
+# The report's page reads plotly.js from the notebook page that holds its frame.
+BORROW = (
+    "window.Plotly = (function () {"
+    " try { return parent.__vizlibPlotly(); } catch (e) { return undefined; } })();"
+)
+
+
+class _Sent:
+    """Whether this kernel has already put plotly.js into a static output."""
+
+    plotly = False
+
+
+def _loader() -> str:
+    script = resources.files("vizlib.views").joinpath("templates/static.js")
+    return script.read_text(encoding="utf-8")
+
+
+def summary_rows(cassette: Cassette) -> list[dict[str, Any]]:
+    """One short row per interaction: what GitHub and a terminal show of a view."""
+    rows = []
+    usage = {int(u["interaction"]): u for u in cassette.usage.to_dict(orient="records")}
+    for row in cassette.interactions.to_dict(orient="records"):
+        used = usage.get(int(row["interaction"]), {})
+        rows.append(
+            {
+                "interaction": row["interaction"],
+                "api": row["api"],
+                "model": short_model(row["model"]),
+                "status": "" if missing(row["status"]) else str(row["status"]),
+                "chunks": int(row["n_chunks"]),
+                "tool_calls": int(row["n_tool_calls"]),
+                "input": count(used.get("input_tokens")),
+                "output": count(used.get("output_tokens")),
+                "cost": cost(used.get("cost_usd"), used.get("cost_source")),
+            }
+        )
+    return rows
+
+
+COLUMNS = (
+    "interaction",
+    "api",
+    "model",
+    "status",
+    "chunks",
+    "tool_calls",
+    "input",
+    "output",
+    "cost",
+)
+
+
+def summary_markdown(cassette: Cassette) -> str:
+    """A markdown table of the cassette's interactions under its name."""
+
+    def cell(value: object) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        f"**{cell(cassette.name)}** · {cassette.container} · {len(cassette)} interactions",
+        "",
+        "| " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    lines += ["| " + " | ".join(cell(r[c]) for c in COLUMNS) + " |" for r in summary_rows(cassette)]
+    return "\n".join(lines)
+
+
+def summary_text(cassette: Cassette) -> str:
+    """One line per interaction, for terminals and plain-text renderers."""
+    head = f"{cassette.name} · {cassette.container} · {len(cassette)} interactions"
+    body = [
+        f"  #{r['interaction']} {r['api']} {r['model']} status {r['status'] or '?'} · "
+        f"{r['chunks']} chunk{'s' if r['chunks'] != 1 else ''} · "
+        f"{r['tool_calls']} tool call{'s' if r['tool_calls'] != 1 else ''}"
+        for r in summary_rows(cassette)
+    ]
+    return "\n".join([head, *body])
+
+
+def report_page(cassette: Cassette, *, redact: bool = True) -> str:
+    """The report's page of `cassette`, reading plotly.js from the notebook page around it."""
+    from vizlib.standalone import report_html  # noqa: PLC0415 - the report's builder, on demand
+
+    page = report_html([cassette], redact=redact)
+    return page.replace(plotly_js(), BORROW, 1)
+
+
+def static_html(
+    cassettes: Sequence[Cassette],
+    *,
+    redact: bool = True,
+    charts: bool = True,
+    page: str | None = None,
+) -> str:
+    """The static copy: a summary per cassette and, with `charts`, the report page of the first.
+
+    `page` is that report page where the caller already has it.
+    """
+    carry = charts and not _Sent.plotly
+    if carry:
+        _Sent.plotly = True
+    source = plotly_js().replace("</", "<\\/") if carry else ""
+    if charts and cassettes and page is None:
+        page = report_page(cassettes[0], redact=redact)
+    return render(
+        "static.html.j2",
+        summaries=[(c, summary_rows(c)) for c in cassettes],
+        columns=COLUMNS,
+        page=page if charts else "",
+        plotly=source,
+        loader=_loader(),
+    )
+
+
+def static_bundle(
+    cassettes: Sequence[Cassette],
+    *,
+    redact: bool = True,
+    charts: bool = True,
+    page: str | None = None,
+) -> dict[str, str]:
+    """The display bundle of the static copy: HTML, markdown and plain text."""
+    return {
+        "text/html": static_html(cassettes, redact=redact, charts=charts, page=page),
+        "text/markdown": "\n\n".join(summary_markdown(c) for c in cassettes),
+        "text/plain": "\n".join(summary_text(c) for c in cassettes),
+    }
+
+
+DASHBOARD_SUMMARY = ("cassette", "api", "model", "interactions", "cost_usd", "problems")
+
+
+def dashboard_bundle(table: pd.DataFrame) -> dict[str, str]:
+    """The static copy of a folder view: its dashboard table, as HTML and as markdown."""
+    from vizlib.views.corpus import dashboard_html  # noqa: PLC0415 - corpus imports this module's peers
+
+    def cell(value: object) -> str:
+        return "" if missing(value) else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| " + " | ".join(DASHBOARD_SUMMARY) + " |",
+        "|" + "---|" * len(DASHBOARD_SUMMARY),
+    ]
+    lines += [
+        "| " + " | ".join(cell(r[k]) for k in DASHBOARD_SUMMARY) + " |"
+        for r in table.to_dict(orient="records")
+    ]
+    return {
+        "text/html": f"<div class='vz-static'>{dashboard_html(table)}</div>",
+        "text/markdown": "\n".join(lines),
+        "text/plain": f"{len(table)} cassettes",
+    }
