@@ -15,6 +15,11 @@ def payloads(html: str) -> list[dict[str, object]]:
     return [unpack(m) for m in PACKED.findall(html)]
 
 
+def _inflated(packed: str) -> str:
+    payload = unpack(packed)
+    return str(payload["html"]) + json.dumps(payload["data"], ensure_ascii=False)
+
+
 def readable(html: str) -> str:
-    """The page with each section's compressed payload inflated in place (JSON text)."""
-    return PACKED.sub(lambda m: json.dumps(unpack(m.group(1)), ensure_ascii=False), html)
+    """The page with each section inflated in place: its markup, then its data as JSON."""
+    return PACKED.sub(lambda m: _inflated(m.group(1)), html)

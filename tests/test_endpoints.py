@@ -374,7 +374,9 @@ def test_dashboard_problems_equal_the_listed_problems_on_incoming() -> None:
     )
     for row in table.itertuples():
         found = problems(corpus.cassette(row.cassette))
-        assert row.problems == sum(len(v) for v in found.values()), row.cassette
+        # secret findings are listed too, but counted by `vizlib check`, not by the dashboard
+        listed = sum(1 for v in found.values() for p in v if not p.startswith("secret/"))
+        assert row.problems == listed, row.cassette
     kinds = dict(zip(table.cassette, table.kind, strict=True))
     assert kinds[next(n for n in kinds if "batch_with_openai" in n)] == "batch, files"
 

@@ -38,6 +38,7 @@ from tests.hostile import (
     chat_response,
     tool,
 )
+from tests.pages import readable
 
 FILE_SECRET = "TOP-SECRET-LOCAL-FILE-8c1f"
 CLIENT_SECRET = "client-secret-VALUE-53a9"
@@ -261,7 +262,7 @@ PARAMS = [
 
 def outputs(result: dict[str, Any], report: Path) -> str:
     text = "".join(command["output"] for command in result.get("commands", []))
-    return text + (report.read_text(errors="replace") if report.exists() else "")
+    return text + (readable(report.read_text(errors="replace")) if report.exists() else "")
 
 
 def check_safe(world: dict[str, Any], answer: dict[str, Any], report: Path) -> dict[str, Any]:
@@ -307,7 +308,7 @@ def test_hostile_cassette(world: dict[str, Any], tmp_path: Path, name: str, cont
     if name.startswith("8"):
         assert "link" in result["commands"][0]["output"]  # the text stays, its escapes go
     if name.startswith("9"):
-        classes = re.findall(r'class="([^"]*)"', report.read_text())
+        classes = re.findall(r'class="([^"]*)"', readable(report.read_text()))
         assert classes
         assert not any("vz-hidden" in c.split() for c in classes)
         assert any("vz-role-other" in c.split() for c in classes)

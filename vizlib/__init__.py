@@ -95,9 +95,26 @@ def report(
         write_report,
     )
 
+    inputs = _input_paths(x)
     if _many(x):
-        return write_report(corpus_report_html(_corpus(x, errors), redact=redact), path)
-    return write_report(report_html(collect(x), redact=redact), path)
+        page = corpus_report_html(_corpus(x, errors), redact=redact)
+    else:
+        page = report_html(collect(x), redact=redact)
+    return write_report(page, path, inputs=inputs)
+
+
+def _input_paths(x: Any) -> list[str | os.PathLike[str]]:
+    """The files and folders `x` names, which a report must never be written over."""
+    items = x if isinstance(x, list | tuple) else [x]
+    paths: list[str | os.PathLike[str]] = []
+    for item in items:
+        if isinstance(item, os.PathLike) or (
+            isinstance(item, str) and "\n" not in item and "\0" not in item and len(item) < 4096
+        ):
+            paths.append(item)
+        elif isinstance(item, Cassette) and item.path is not None:
+            paths.append(item.path)
+    return paths
 
 
 def diff(old: Any, new: Any) -> Any:

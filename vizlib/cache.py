@@ -5,7 +5,9 @@ every file decoded together, with a `_key` column naming the file each row
 came from. A warm load reads the segments that hold its keys and nothing
 else. A changed file has a new key, so it is never served stale; the price
 table's fingerprint is part of the location, since estimated costs depend
-on it.
+on it, and so is a fingerprint of the code that builds frames (readers,
+decoders, frames), so a changed decoder never serves frames an older one
+built.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import uuid
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +29,36 @@ from vizlib.frames.columns import FRAMES
 from vizlib.pricing import PriceTable
 
 KEY = "_key"
+
+
+# The code whose output the cache holds: records, containers, wire formats, links, frames.
+_BUILDERS = (
+    "records.py",
+    "readers",
+    "decoders",
+    "threads.py",
+    "kinds.py",
+    "conversation.py",
+    "schema.py",
+    "redact.py",
+    "secrets",
+    "frames",
+)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the source of every module that decodes cassettes into frames."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=6)
+    for name in _BUILDERS:
+        place = root / name
+        files = sorted(place.rglob("*.py")) if place.is_dir() else [place]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def cache_root() -> Path:
@@ -55,7 +88,7 @@ class FrameCache:
 
     def __init__(self, root: Path | None = None, prices: PriceTable | None = None) -> None:
         table = prices or PriceTable.default()
-        name = f"frames-v{vizlib.__version__}-{table.fingerprint}"
+        name = f"frames-v{vizlib.__version__}-{code_fingerprint()}-{table.fingerprint}"
         self.directory = (root or cache_root()) / name
         self._segment_keys: dict[Path, list[str]] = {}
 

@@ -43,11 +43,8 @@ DONE_EVENTS = ("response.completed", "response.incomplete", "response.failed")
 
 
 def matches(request: HttpRequest) -> bool:
-    """Responses requests end their path in `/responses`; polls `GET` `/responses/{id}`."""
-    path = request.url.split("?", 1)[0].rstrip("/")
-    return path.endswith("/responses") or (
-        request.method.upper() == "GET" and path.rsplit("/", 2)[-2:-1] == ["responses"]
-    )
+    """Responses requests end their path in `/responses` (polls: `openai_responses_polls`)."""
+    return request.url.split("?", 1)[0].rstrip("/").endswith("/responses")
 
 
 def decode(exchange: Exchange) -> Decoded:
