@@ -537,13 +537,13 @@ def test_the_notebook_view_shows_the_card_where_there_is_no_stream() -> None:
     from vizlib.views.widget import CassetteView  # noqa: PLC0415 - widgets load on demand
 
     view = CassetteView(vizlib.load(incoming("ruby_llm/*transcription*")))
-    _, panel = view.timeline.children
-    assert "vz-card" in panel.value
-    assert "gpt-4o-transcribe-diarize" in panel.value
+    assert "vz-card" in view.card.value
+    assert "gpt-4o-transcribe-diarize" in view.card.value
+    assert view.timeline.figures  # the one-point timeline is drawn beside the card
     streamed = CassetteView(
         vizlib.load(incoming("openllmetry/*cohere_chat_legacy_with_streaming.yaml"))
     )
-    assert len(streamed.timeline.children) == 1
+    assert streamed.card.value == ""
 
 
 _PATHS = (

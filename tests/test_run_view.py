@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plotly.callbacks import Points
-
 import vizlib
 from tests.agentrun import agent_run_har
 from tests.browser import open_page, screenshot
@@ -58,13 +56,15 @@ def test_without_recorded_times_the_axis_is_the_order(seed: vizlib.Cassette) -> 
 def test_the_notebook_view_has_the_run_tab_and_a_click_selects() -> None:
     view = CassetteView(_run())
     assert TABS[-1] == "Run"
-    assert view.tabs.children[-1].children[0] is view.run
-    threads = view.tabs.children[-1].children[1].value
+    lanes, table = view.tabs.children[-1].children
+    threads = table.value
     assert ">subagent from #0<" in threads
     assert ">branch from #5<" in threads
-    branch = next(t for t in view.run.data if t.name == "branch")
-    assert list(branch.customdata) == [8]
-    view._select_node(branch, Points(point_inds=[0], xs=[], ys=[], trace_name="branch"), None)
+    (spec,) = lanes.figures
+    branch = next(t for t in spec["data"] if t.get("name") == "branch")
+    assert list(branch["customdata"]) == [8]
+    # the page sends a clicked node's customdata, as it does for a timeline chunk
+    lanes._message(lanes, {"type": "click", "seq": 8}, None)
     assert view.selector.value == 8
     assert view.index == 8
 

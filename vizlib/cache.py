@@ -121,10 +121,13 @@ class FrameCache:
             index[entry] = [*stamp, out[name]]
             changed = True
         if changed:
-            self.directory.mkdir(parents=True, exist_ok=True)
             partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
-            partial.write_text(json.dumps(index))
-            partial.replace(index_path)
+            try:  # the cache only saves time: a full disk or a read-only folder costs a re-read
+                self.directory.mkdir(parents=True, exist_ok=True)
+                partial.write_text(json.dumps(index))
+                partial.replace(index_path)
+            except OSError:
+                partial.unlink(missing_ok=True)
         return out
 
     def _keys_of(self, segment: Path) -> list[str]:

@@ -256,7 +256,9 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     _check_output(output, inputs)
     files, failures = expand(inputs)
     one_folder = len(inputs) == 1 and inputs[0].is_dir()
-    corpus = load_many(inputs[0] if one_folder else [p for p, _ in files], progress=len(files) > 1)
+    # a progress bar only on a terminal: piped output carries no carriage returns
+    shown = len(files) > 1 and sys.stderr.isatty()
+    corpus = load_many(inputs[0] if one_folder else [p for p, _ in files], progress=shown)
     _report_failures([*failures, *failures_of(corpus.errors)])
     failures += failures_of(corpus.errors)
     if not corpus.names:

@@ -9,6 +9,7 @@ stops the rest.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import os
@@ -304,7 +305,11 @@ def _load_many(
         bar.update(size)
     bar.close()
     if store and fresh:  # one segment per load, in file order: a warm load reads it straight
-        store.write({f: pa.concat_tables([b[f] for b in batches]) for f in FRAMES}, sorted(fresh))
+        # the cache only saves time: what cannot be kept (a full disk) is decoded again next time
+        with contextlib.suppress(OSError):
+            store.write(
+                {f: pa.concat_tables([b[f] for b in batches]) for f in FRAMES}, sorted(fresh)
+            )
     order = [
         name for _, name in files if name in keys and (keys[name] in fresh or keys[name] in cached)
     ]

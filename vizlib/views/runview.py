@@ -202,10 +202,18 @@ def run_figure(cassette: Cassette) -> go.Figure:
 def threads_html(cassette: Cassette) -> str:
     """Tokens and cost per thread, own and with the threads it spawned, as an HTML table."""
     table = thread_table(cassette)
-    estimated = cassette.usage.cost_source.eq("estimated").fillna(False)
-    thread_of = cassette.interactions.thread
+    usage, interactions = cassette.usage, cassette.interactions
+    # by interaction, not by row label: a corpus's cassette keeps the corpus's row labels
+    estimated = set(usage.interaction[usage.cost_source.eq("estimated").fillna(False)].tolist())
+    threads_estimated = {
+        int(t)
+        for i, t in zip(
+            interactions.interaction.tolist(), interactions.thread.tolist(), strict=True
+        )
+        if i in estimated
+    }
     source = {
-        int(t): "estimated" if estimated[thread_of == t].any() else "reported" for t in table.thread
+        int(t): "estimated" if int(t) in threads_estimated else "reported" for t in table.thread
     }
     rows = []
     for row in table.to_dict(orient="records"):
