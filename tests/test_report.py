@@ -17,6 +17,7 @@ from vizlib.errors import CassetteError
 from vizlib.standalone.save import OutputIsInput
 from vizlib.views.figures import context_spec, figure, timeline_spec, usage_spec
 from vizlib.views.widget import CorpusView
+from vizlib.views.widget import view as widget_view
 
 
 def long_stream(chunks: int, chunk_text: str, prompt: str) -> str:
@@ -116,7 +117,8 @@ def test_a_folder_report_goes_on_past_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_show_a_folder_lists_its_bad_file(tmp_path: Path) -> None:
-    view = vizlib.show(_bad_folder(tmp_path))
+    assert vizlib.show(_bad_folder(tmp_path)) is None  # shows, like IPython's display
+    view = widget_view(_bad_folder(tmp_path / "seen"))
     assert isinstance(view, CorpusView)
     assert view.names == ["also-good.yaml", "good.yaml"]
     assert "could not be read: not valid YAML or JSON" in view.dashboard.value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,35 +43,6 @@ def __getattr__(name: str) -> Any:
 Errors = Literal["show", "raise"]
 
 
-def _many(x: Any) -> bool:
-    """Whether `x` names many files: a folder, a glob, or a list of paths (or is a `Corpus`)."""
-    from vizlib.corpus import Corpus  # noqa: PLC0415 - pyarrow loads on first use
-
-    if isinstance(x, Corpus):
-        return True
-    if isinstance(x, str | os.PathLike):
-        text = os.fspath(x)
-        return Path(text).is_dir() or (glob.has_magic(text) and not Path(text).exists())
-    return isinstance(x, list | tuple) and all(isinstance(i, str | os.PathLike) for i in x)
-
-
-def _corpus(x: Any, errors: Errors) -> Corpus:
-    import pandas as pd  # noqa: PLC0415 - loaded on first use
-
-    from vizlib.corpus import Corpus, load_many  # noqa: PLC0415
-
-    corpus = x if isinstance(x, Corpus) else load_many(x)
-    if errors == "raise" and len(corpus.errors):
-        first = corpus.errors.iloc[0]
-        raise CassetteError(
-            str(first.message),
-            file=str(first.file),
-            interaction=None if pd.isna(first.interaction) else int(first.interaction),
-            event=None if pd.isna(first.event) else str(first.event),
-        )
-    return corpus
-
-
 def report(
     x: Any, path: str | os.PathLike[str], *, redact: bool = True, errors: Errors = "show"
 ) -> Path:
@@ -89,6 +59,7 @@ def report(
     The file embeds plotly.js and opens offline; secrets are redacted unless
     `redact=False`.
     """
+    from vizlib.corpus import as_corpus, names_many  # noqa: PLC0415 - pyarrow loads on first use
     from vizlib.standalone import (  # noqa: PLC0415 - the report's modules load on demand
         corpus_report_html,
         report_html,
@@ -96,8 +67,8 @@ def report(
     )
 
     inputs = _input_paths(x)
-    if _many(x):
-        page = corpus_report_html(_corpus(x, errors), redact=redact)
+    if names_many(x):
+        page = corpus_report_html(as_corpus(x, errors), redact=redact)
     else:
         page = report_html(collect(x), redact=redact)
     return write_report(page, path, inputs=inputs)
@@ -148,4 +119,4 @@ def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> None:
     # Widgets and plotly load only when a view is first shown, so the CLI stays fast.
     from vizlib.views.widget import show as show_view  # noqa: PLC0415
 
-    show_view(_corpus(x, errors) if _many(x) else x, redact=redact)
+    show_view(x, redact=redact, errors=errors)

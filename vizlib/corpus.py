@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -388,3 +388,34 @@ def _assemble(
             table = table.drop_columns(["_rank"])
         out[frame] = table.drop_columns([KEY])
     return out
+
+
+def names_many(x: Any) -> bool:
+    """Whether `x` names many files: a folder, a glob, or a list of paths (or is a `Corpus`)."""
+    if isinstance(x, Corpus):
+        return True
+    if isinstance(x, str | os.PathLike):
+        text = os.fspath(x)
+        try:
+            return Path(text).is_dir() or (glob.has_magic(text) and not Path(text).exists())
+        except (OSError, ValueError):  # the text of a cassette, not a path
+            return False
+    return isinstance(x, list | tuple) and all(isinstance(i, str | os.PathLike) for i in x)
+
+
+def as_corpus(x: Any, errors: Literal["show", "raise"] = "show") -> Corpus:
+    """`x` (files, a folder, a glob, a `Corpus`) as a `Corpus`, loaded by `load_many`.
+
+    With `errors="raise"` the first file that could not be read raises
+    `CassetteError`; with `"show"` such files are the corpus's `errors` rows.
+    """
+    corpus = x if isinstance(x, Corpus) else load_many(x)
+    if errors == "raise" and len(corpus.errors):
+        first = corpus.errors.iloc[0]
+        raise CassetteError(
+            str(first.message),
+            file=str(first.file),
+            interaction=None if pd.isna(first.interaction) else int(first.interaction),
+            event=None if pd.isna(first.event) else str(first.event),
+        )
+    return corpus

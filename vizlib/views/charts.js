@@ -9,9 +9,10 @@ const INK = new Set(["#0f172a", "#111827"]);
 
 function evaluate(source) {
   const module = { exports: {} };
-  // the bundle is UMD: handed a CommonJS module it fills it and touches no global
-  new Function("module", "exports", "define", source)(module, module.exports, undefined);
-  return module.exports;
+  // vizlib's bundle declares `var Plotly`, which stays local to this function; a UMD build
+  // handed a CommonJS module fills it instead. Either way no global is touched here.
+  const tail = "\n;return typeof Plotly !== 'undefined' ? Plotly : module.exports;";
+  return new Function("module", "exports", "define", source + tail)(module, module.exports, undefined);
 }
 
 function plotly(model) {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import ipywidgets as widgets
 import pandas as pd
@@ -24,7 +24,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette, collect
-from vizlib.corpus import Corpus
+from vizlib.corpus import Corpus, as_corpus, names_many
 from vizlib.views.card import card_html
 from vizlib.views.charts import Charts, figure_json
 from vizlib.views.corpus import (
@@ -349,8 +349,15 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
         self.holder.children = [CassetteView(self._open(self.names[index]), redact=self.redact)]
 
 
-def view(x: Any, *, redact: bool = True) -> CassetteView | CorpusView:
-    """The view of a cassette or a corpus (paths, a `Cassette`, a `Corpus`), not yet displayed."""
+def view(
+    x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "show"
+) -> CassetteView | CorpusView:
+    """The view of a cassette or a corpus (paths, a `Cassette`, a `Corpus`), not yet displayed.
+
+    Folders, globs and lists of paths load through `load_many` (see `vizlib.show`).
+    """
+    if names_many(x):
+        x = as_corpus(x, errors)
     if isinstance(x, Corpus):
         table = dashboard(x.interactions, x.chunks, x.tool_calls, x.usage, x.names)
         return CorpusView(x.names, table, x.cassette, redact=redact, errors=failures_of(x.errors))
@@ -372,14 +379,14 @@ def static_of(shown: CassetteView | CorpusView) -> dict[str, str]:
     return dashboard_bundle(shown.table)
 
 
-def show(x: Any, *, redact: bool = True) -> None:
+def show(x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "show") -> None:
     """Display the view of a cassette or a corpus (paths, a `Cassette`, a `Corpus`).
 
     Like IPython's `display`, it returns nothing, so each call shows exactly
     one view: as a cell's last line, in a loop, or assigned. Outside IPython
     it does nothing; `view(x)` builds the widget without displaying it.
     """
-    shown = view(x, redact=redact)
+    shown = view(x, redact=redact, errors=errors)
     if get_ipython() is None:
         return
     display(shown)  # type: ignore[no-untyped-call]

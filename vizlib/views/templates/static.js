@@ -8,8 +8,9 @@
     var source = document.querySelector("script.vz-plotly-js");
     if (!source) return undefined;
     var module = { exports: {} };
-    new Function("module", "exports", "define", source.textContent)(module, module.exports, undefined);
-    window.Plotly = module.exports;
+    var tail = "\n;return typeof Plotly !== 'undefined' ? Plotly : module.exports;";
+    window.Plotly = new Function("module", "exports", "define", source.textContent + tail)(
+      module, module.exports, undefined);
     return window.Plotly;
   };
   var holder = root.querySelector(".vz-static-frame");
