@@ -46,7 +46,7 @@ from vizlib.views.html import (
     transcript_html,
 )
 from vizlib.views.labels import interaction_label, plural
-from vizlib.views.runview import run_figure, threads_html
+from vizlib.views.runview import is_linear, run_figure, threads_html
 from vizlib.views.static import dashboard_bundle, report_page, static_bundle, summary_text
 
 Panel = tuple[str, Callable[["CassetteView"], widgets.Widget]]
@@ -88,9 +88,13 @@ def _raw(view: CassetteView) -> widgets.Widget:
 def _run(view: CassetteView) -> widgets.Widget:
     """The run's threads as swimlanes; clicking a request selects it in the other tabs."""
     c = view.cassette
+    table = widgets.HTML(f"<style>{style()}</style>{threads_html(c)}")
+    if is_linear(c):  # one conversation, each request continuing the one before: no lanes
+        note = "<p class='vz vz-muted'>One conversation: each request continues the one before.</p>"
+        return widgets.VBox([widgets.HTML(note), table])
     lanes = Charts(specs=_made(c, "run", lambda: [run_figure(c)]))
     lanes.on_click(view._goto)
-    return widgets.VBox([lanes, widgets.HTML(f"<style>{style()}</style>{threads_html(c)}")])
+    return widgets.VBox([lanes, table])
 
 
 PANELS: list[Panel] = [
