@@ -189,7 +189,7 @@ def test_folder_view(chromium: object, server: Server) -> None:
     assert not box["viewScrolls"]
     assert box["pickerAbove"]
     assert box["wrapped"] == 0
-    output.locator("input[placeholder^='filter']").fill("gemini")
+    output.locator("input[placeholder^='filter: name']").fill("gemini")
     tab.wait_for_function(  # type: ignore[attr-defined]
         "(el) => el.querySelectorAll('.vz-view .vz-dashboard tbody tr').length < 136",
         arg=output.element_handle(),
