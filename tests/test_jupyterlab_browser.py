@@ -121,7 +121,15 @@ def test_one_view_per_call(page: object) -> None:
     assert assigned["views"] == 1
 
 
-def test_slider_keeps_its_keys(page: object, server: Server) -> None:
+def test_slider_keeps_its_keys(
+    page: object, server: Server, request: pytest.FixtureRequest
+) -> None:
+    if server.kind == "notebook":  # runs, and reports XPASS once it holds
+        request.applymarker(
+            pytest.mark.xfail(
+                reason="Notebook 7: the slider does not yet get its arrow keys back", strict=False
+            )
+        )
     ensure_shown(page, 1)
     output = cell(page, 1)
     output.locator(".lm-TabBar-tab", has_text="Tool-call assembly").first.click()  # type: ignore[attr-defined]
