@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from vizlib.decoders._assembly import ToolCallAssembler, response_message
-from vizlib.decoders._bodies import BodyEvent, JsonError
+from vizlib.decoders._bodies import JsonError
+from vizlib.decoders._lines import ndjson_events
 from vizlib.decoders.base import (
     Decoder,
     as_dict,
@@ -21,7 +22,6 @@ from vizlib.decoders.base import (
     as_str,
     body_text,
     dumps,
-    parse_json,
     request_json,
     with_total,
 )
@@ -41,18 +41,6 @@ from vizlib.records import (
 def matches(request: HttpRequest) -> bool:
     """Ollama's `/api/chat` and `/api/generate`."""
     return request.url.split("?", 1)[0].endswith(("/api/chat", "/api/generate"))
-
-
-def ndjson_events(text: str) -> tuple[BodyEvent, ...]:
-    """One event per non-empty line, each parsed once."""
-    events = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        data = line.rstrip("\r")
-        if not data.strip():
-            continue
-        value, reason = parse_json(data)
-        events.append(BodyEvent(None, data, number, JsonError(reason) if reason else value))
-    return tuple(events)
 
 
 def _time(value: object) -> datetime | None:
