@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.shared import SEED, require_shared
 
 HEAVY = ["plotly", "ipywidgets", "anywidget", "jsonschema", "referencing", "jinja2", "tqdm"]
@@ -40,3 +42,18 @@ def test_load_many_is_there_on_first_use() -> None:
     loaded = modules_after("import vizlib\nfrom vizlib import Corpus, load_many\nassert load_many")
     assert "pyarrow.parquet" in loaded
     assert loaded.isdisjoint(HEAVY)
+
+
+def test_checking_a_schema_skips_the_format_grammars_jsonschema_would_build() -> None:
+    try:
+        import rfc3987_syntax  # noqa: F401, PLC0415 - installed with Jupyter's jsonschema extras
+    except ImportError:
+        pytest.skip("rfc3987_syntax is not installed: jsonschema has no grammars to build")
+    check = (
+        "from vizlib.schema import check_schema\n"
+        "assert check_schema({'n': 'x'}, {'properties': {'n': {'type': 'integer'}}}).valid is False\n"
+        "assert 'rfc3987_syntax' not in sys.modules and 'lark' not in sys.modules\n"
+        "import rfc3987_syntax"  # still importable by the user afterwards
+    )
+    loaded = modules_after(check)
+    assert {"jsonschema", "rfc3987_syntax"} <= loaded

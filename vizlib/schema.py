@@ -11,6 +11,7 @@ message saying why. jsonschema is imported only when a schema is checked.
 from __future__ import annotations
 
 import itertools
+import sys
 import warnings
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -20,6 +21,11 @@ import orjson
 
 MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
 MAX_MESSAGE = 300  # characters of a finding's message kept
+
+# Format checkers jsonschema builds when it is imported, where they are installed (Jupyter's
+# jsonschema extras install them), though vizlib never checks formats: rfc3987_syntax alone
+# compiles some forty grammars, seconds of CPU before the first schema is checked.
+UNUSED_FORMAT_MODULES = ("rfc3987_syntax",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,24 @@ def _refuse(uri: str) -> Any:
     from referencing.exceptions import NoSuchResource  # noqa: PLC0415 - imported on first check
 
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field mypy does not see
+
+
+@cache
+def _import_jsonschema() -> None:
+    """Import jsonschema without the format-checker modules it would build and vizlib never uses.
+
+    Each is hidden (an ImportError to jsonschema, which then skips that format)
+    only while jsonschema is imported, and only if nothing imported it before.
+    """
+    hidden = [name for name in UNUSED_FORMAT_MODULES if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import jsonschema  # noqa: F401, PLC0415
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
 
 @lru_cache(maxsize=4096)
@@ -159,6 +183,7 @@ def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
     """
     if not schema:
         return SchemaCheck(None, "no schema declared")
+    _import_jsonschema()
     from jsonschema import exceptions as schema_errors  # noqa: PLC0415
     from referencing.exceptions import PointerToNowhere, Unresolvable  # noqa: PLC0415
 
