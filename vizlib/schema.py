@@ -22,10 +22,21 @@ import orjson
 MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
 MAX_MESSAGE = 300  # characters of a finding's message kept
 
-# Format checkers jsonschema builds when it is imported, where they are installed (Jupyter's
+# Format checkers jsonschema imports with itself, where they are installed (Jupyter's
 # jsonschema extras install them), though vizlib never checks formats: rfc3987_syntax alone
 # compiles some forty grammars, seconds of CPU before the first schema is checked.
-UNUSED_FORMAT_MODULES = ("rfc3987_syntax",)
+UNUSED_FORMAT_MODULES = (
+    "fqdn",
+    "idna",
+    "isoduration",
+    "jsonpointer",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "uri_template",
+    "webcolors",
+)
 
 
 @dataclass(frozen=True, slots=True)
