@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 from vizlib.errors import CassetteError
@@ -44,12 +45,7 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         """The defaults, with each one set in the environment in its place."""
-        values: dict[str, int] = {}
-        for spec in fields(cls):
-            text = os.environ.get(spec.metadata["env"], "").replace("_", "").strip()
-            if text.isdigit():
-                values[spec.name] = int(text)
-        return cls(**values)
+        return _from_env(tuple(os.environ.get(name) for name in _ENV_NAMES))
 
     def refusal(self, limit: str, found: str, *, file: str | None = None) -> CassetteError:
         """The error for input over `limit`: what was found, the limit, and how to raise it."""
@@ -64,6 +60,20 @@ class Limits:
     def replace(self, **changes: int) -> Limits:
         """A copy with some limits changed."""
         return dataclasses.replace(self, **changes)
+
+
+_ENV_NAMES = tuple(spec.metadata["env"] for spec in fields(Limits))
+
+
+@lru_cache(maxsize=8)
+def _from_env(texts: tuple[str | None, ...]) -> Limits:
+    """The limits for these environment values (in `_ENV_NAMES` order): read once per set."""
+    values: dict[str, int] = {}
+    for spec, raw in zip(fields(Limits), texts, strict=True):
+        text = (raw or "").replace("_", "").strip()
+        if text.isdigit():
+            values[spec.name] = int(text)
+    return Limits(**values)
 
 
 _ACTIVE: ContextVar[Limits | None] = ContextVar("vizlib_limits", default=None)

@@ -45,10 +45,12 @@ CassetteLoader.add_multi_constructor("!", _construct_unknown)
 CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unknown)
 
 
+_CONTAINERS = frozenset({dict, list})
 ALIAS_NODE_BYTES = 32  # each value reached through an alias costs at least this much
-# An anchor (`&name`) starts a node: at a line's start, or after a space, `[` or `,`.
-_ANCHOR_TEXT = re.compile(r"(?:^|[\s\[,])&[^\s]", re.MULTILINE)
-_ANCHOR_BYTES = re.compile(rb"(?:^|[\s\[,])&[^\s]", re.MULTILINE)
+# An anchor (`&name`) starts a node: at the text's start, or after a space, `[` or `,`.
+# The pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
+_ANCHOR_TEXT = re.compile(r"&(?<![^\s\[,]&)\S")
+_ANCHOR_BYTES = re.compile(rb"&(?<![^\s\[,]&)\S")
 
 
 def parse_document(content: str | bytes, *, name: str) -> Any:
@@ -104,13 +106,20 @@ def check_structure(data: Any, *, name: str, aliases: bool = True) -> None:
 
 
 def _check_depth(data: Any, limits: Limits, name: str) -> None:
-    stack: list[tuple[Any, int]] = [(data, 0)] if isinstance(data, dict | list) else []
-    while stack:
-        node, depth = stack.pop()
+    # Level by level: each level is the containers one step below the one before, so the
+    # walk costs one list comprehension per level rather than Python steps per node.
+    level = [data] if type(data) in _CONTAINERS else []
+    depth = 0
+    while level:
         if depth > limits.depth:
             raise limits.refusal("depth", f"nesting deeper than {limits.depth} levels", file=name)
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) in _CONTAINERS
+        ]
+        depth += 1
 
 
 def _check_aliases(data: Any, limits: Limits, name: str) -> None:
