@@ -35,6 +35,7 @@ from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row
 from vizlib.frames.table import arrow_schema, frame_rows, rows_to_table, table_to_frame
 from vizlib.pricing import PriceTable
+from vizlib.threads import run_links
 
 # A process pool costs about a second to start (each worker imports pandas and
 # pyarrow); it pays off only on corpora this large.
@@ -92,8 +93,10 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
     for path, name, key in items:
         try:
             records = load(path, name=name, prices=prices).records
+            links = run_links(records)  # the interactions and tool_calls frames both need them
             extracted = {
-                frame: list(frame_rows(frame, name, records, prices=prices)) for frame in FRAMES
+                frame: list(frame_rows(frame, name, records, prices=prices, links=links))
+                for frame in FRAMES
             }
         except CassetteError as exc:
             failures.append(exc.located(file=name))

@@ -13,7 +13,7 @@ from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
 from vizlib.records import CallFacts, Interaction, Usage
 from vizlib.redact import redact_url
-from vizlib.threads import run_links
+from vizlib.threads import Link, run_links
 
 Row = tuple[Any, ...]
 BATCH_PRICE = 0.5
@@ -49,9 +49,15 @@ def endpoint(url: str) -> str:
     return "/".join(kept[-2:])
 
 
-def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
-    """One row per interaction, with its place in the run (thread, parent, relation)."""
-    for item, link in zip(interactions, run_links(interactions), strict=True):
+def interaction_rows(
+    name: str, interactions: Sequence[Interaction], links: Sequence[Link] | None = None
+) -> Iterator[Row]:
+    """One row per interaction, with its place in the run (thread, parent, relation).
+
+    `links` are the interactions' `run_links`, where the caller has them already.
+    """
+    links = run_links(interactions) if links is None else links
+    for item, link in zip(interactions, links, strict=True):
         request, response, decoded = item.exchange.request, item.exchange.response, item.decoded
         side = side_kind(request) if decoded.api == "unknown" else None
         yield (
@@ -138,9 +144,11 @@ def message_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row
             )
 
 
-def tool_call_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
-    """One row per tool call, with its round trip and result."""
-    for item, row in zip(interactions, call_links(interactions), strict=True):
+def tool_call_rows(
+    name: str, interactions: Sequence[Interaction], links: Sequence[Link] | None = None
+) -> Iterator[Row]:
+    """One row per tool call, with its round trip and result (`links` as `interaction_rows`)."""
+    for item, row in zip(interactions, call_links(interactions, links), strict=True):
         for call, link in zip(item.decoded.tool_calls, row, strict=True):
             result = link.result
             args, valid = parse_arguments(call.arguments)

@@ -19,6 +19,7 @@ from vizlib.frames.columns import FRAMES, STR, Column
 from vizlib.frames.extract import EXTRACTORS, Row, usage_rows
 from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
+from vizlib.threads import Link
 
 _ARROW = {
     STR: pa.string(),
@@ -145,10 +146,13 @@ def frame_rows(
     interactions: Sequence[Interaction],
     *,
     prices: PriceTable | None = None,
+    links: Sequence[Link] | None = None,
 ) -> Iterable[Row]:
-    """The rows of one frame of one cassette."""
+    """The rows of one frame of one cassette (`links`: its `run_links`, where known already)."""
     if frame == "usage":
         return usage_rows(name, interactions, prices)
+    if frame in ("interactions", "tool_calls"):
+        return EXTRACTORS[frame](name, interactions, links)  # type: ignore[call-arg]
     return EXTRACTORS[frame](name, interactions)
 
 
