@@ -44,8 +44,9 @@ def decode_body(
     """Decode a response in the Chat Completions chunk shape; shared with legacy completions."""
     stream = response_events(exchange.response)
     state = _State(first_position=len(request_messages))
-    for seq, event in enumerate(stream.events):
-        state.chunks.append(state.read_event(seq, event.data, event.event, event.line, event.value))
+    read, append = state.read_event, state.chunks.append
+    for seq, (name, data, line, value) in enumerate(stream.events):
+        append(read(seq, data, name, line, value))
     response_message = state.message()
     return Decoded(
         api=api,
@@ -79,51 +80,74 @@ class _State(ResponseState):
     def read_event(
         self, seq: int, raw: str, name: str | None, line: int | None, value: Any
     ) -> Chunk:
-        if raw.strip() == "[DONE]":
-            self.finished = True
-            return Chunk(seq, "[DONE]", "control", raw, line=line)
-        if isinstance(value, BaseException):
-            return Chunk(seq, name or "", "error", raw, line=line, error=str(value))
-        if not isinstance(value, dict):
-            reason = f"expected a JSON object, found {type(value).__name__}"
-            return Chunk(seq, name or "", "error", raw, line=line, error=reason)
-        event = name or as_str(value.get("object")) or ""
-        self.model = as_str(value.get("model")) or self.model
-        self.provider = as_str(value.get("provider")) or self.provider
-        self.response_id = as_str(value.get("id")) or self.response_id
-        if value.get("error"):
-            self.error = _error_message(value["error"])
+        # Called once per stream event: wire values are type-checked inline (`type(x) is str`
+        # as `as_str`, `type(x) is dict` as `as_dict`), which is what keeps a stream's
+        # decoding near the cost of parsing its JSON.
+        if type(value) is not dict:
+            return self._odd_event(seq, raw, name, line, value)
+        get = value.get
+        if not name:
+            kind = get("object")
+            name = kind if type(kind) is str else ""
+        event = name
+        found = get("model")
+        if type(found) is str and found:
+            self.model = found
+        found = get("provider")
+        if type(found) is str and found:
+            self.provider = found
+        found = get("id")
+        if type(found) is str and found:
+            self.response_id = found
+        error = get("error")
+        if error:
+            self.error = _error_message(error)
             return Chunk(seq, event or "error", "error", raw, text="", line=line, error=self.error)
-        usage = value.get("usage") or as_dict(value.get("x_groq")).get("usage")
-        if isinstance(usage, dict):
+        usage = get("usage")
+        if not usage:
+            groq = get("x_groq")
+            usage = groq.get("usage") if type(groq) is dict else None
+        if type(usage) is dict:
             self.usage = read_usage(usage)
-        choices = as_list(value.get("choices"))
-        choice = as_dict(choices[0]) if choices else {}
-        finish_reason = as_str(choice.get("finish_reason"))
-        if finish_reason:
+        choices = get("choices")
+        choice = choices[0] if type(choices) is list and choices else None
+        if type(choice) is not dict:
+            choice = {}
+        finish_reason = choice.get("finish_reason")
+        if type(finish_reason) is str and finish_reason:
             self.finish_reason, self.finished = finish_reason, True
-        delta = as_dict(choice.get("delta") or choice.get("message"))
-        content = (
-            content_text(delta.get("content"))
-            or as_str(delta.get("refusal"))
-            or as_str(choice.get("text"))  # legacy completions
-            or as_str(value.get("value"))  # Writer's completions stream
-            or ""
-        )
+        delta = choice.get("delta") or choice.get("message")
+        if type(delta) is not dict:
+            delta = {}
+        content = delta.get("content")
+        if type(content) is not str or not content:
+            content = _other_text(content, delta, choice, value)
         reasoning = _reasoning(delta)
         self.text.append(content)
         self.reasoning.append(reasoning)
-        tool_deltas = as_list(delta.get("tool_calls"))
-        if tool_deltas:
+        tool_deltas = delta.get("tool_calls")
+        if type(tool_deltas) is list and tool_deltas:
             first = self._read_tool_deltas(seq, tool_deltas)
             return Chunk(seq, event, "tool_call", raw, text=content, line=line, **first)
         if content:
             return Chunk(seq, event, "text", raw, text=content, line=line)
         if reasoning:
             return Chunk(seq, event, "reasoning", raw, text=reasoning, line=line)
-        if isinstance(usage, dict):
+        if type(usage) is dict:
             return Chunk(seq, event, "usage", raw, line=line)
         return Chunk(seq, event, "control", raw, line=line)
+
+    def _odd_event(
+        self, seq: int, raw: str, name: str | None, line: int | None, value: Any
+    ) -> Chunk:
+        """An event whose data is not a JSON object: `[DONE]`, invalid JSON, another value."""
+        if raw.strip() == "[DONE]":
+            self.finished = True
+            return Chunk(seq, "[DONE]", "control", raw, line=line)
+        if isinstance(value, BaseException):
+            return Chunk(seq, name or "", "error", raw, line=line, error=str(value))
+        reason = f"expected a JSON object, found {type(value).__name__}"
+        return Chunk(seq, name or "", "error", raw, line=line, error=reason)
 
     def _read_tool_deltas(self, seq: int, deltas: list[Any]) -> dict[str, Any]:
         first: dict[str, Any] = {}
@@ -151,12 +175,25 @@ class _State(ResponseState):
         return first
 
 
+def _other_text(
+    content: object, delta: dict[str, Any], choice: dict[str, Any], value: dict[str, Any]
+) -> str:
+    """An event's text where `delta.content` is not a plain string: parts, refusal, legacy."""
+    return (
+        content_text(content)
+        or as_str(delta.get("refusal"))
+        or as_str(choice.get("text"))  # legacy completions
+        or as_str(value.get("value"))  # Writer's completions stream
+        or ""
+    )
+
+
 def _reasoning(delta: dict[str, Any]) -> str:
-    for key in ("reasoning_content", "reasoning"):
-        value = delta.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return ""
+    value = delta.get("reasoning_content")
+    if type(value) is str and value:
+        return value
+    value = delta.get("reasoning")
+    return value if type(value) is str and value else ""
 
 
 def _error_message(error: object) -> str:
