@@ -91,14 +91,18 @@ class MessageState(ResponseState):
 
     def read(self, seq: int, event: BodyEvent) -> Chunk:
         """One event as a chunk, updating the state."""
-        raw, line, value = event.data, event.line, event.value
-        if isinstance(value, JsonError):
-            return Chunk(seq, event.event or "", "error", raw, line=line, error=str(value))
-        if not isinstance(value, dict):
+        given, raw, line, value = event
+        if type(value) is not dict:
+            if isinstance(value, JsonError):
+                return Chunk(seq, given or "", "error", raw, line=line, error=str(value))
             reason = f"expected a JSON object, found {type(value).__name__}"
-            return Chunk(seq, event.event or "", "error", raw, line=line, error=reason)
-        kind = as_str(value.get("type")) or event.event or ""
-        name = event.event or kind
+            return Chunk(seq, given or "", "error", raw, line=line, error=reason)
+        kind = value.get("type")
+        if type(kind) is not str or not kind:
+            kind = given or ""
+        name = given or kind
+        if kind == "content_block_delta":  # nearly every event of a stream: looked at first
+            return self._block_delta(seq, name, raw, line, value)
         if kind == "message":  # a whole, non-streamed response
             return self._read_message(seq, name, raw, line, value)
         if kind == "message_start":
@@ -109,8 +113,6 @@ class MessageState(ResponseState):
             return Chunk(seq, name, "control", raw, line=line)
         if kind == "content_block_start":
             return self._block_start(seq, name, raw, line, value)
-        if kind == "content_block_delta":
-            return self._block_delta(seq, name, raw, line, value)
         if kind == "message_delta":
             delta = as_dict(value.get("delta"))
             self.stop_reason = as_str(delta.get("stop_reason")) or self.stop_reason
@@ -171,10 +173,14 @@ class MessageState(ResponseState):
     def _block_delta(
         self, seq: int, name: str, raw: str, line: int | None, value: dict[str, Any]
     ) -> Chunk:
-        delta = as_dict(value.get("delta"))
-        delta_type = as_str(delta.get("type")) or ""
+        delta = value.get("delta")
+        if type(delta) is not dict:
+            delta = {}
+        delta_type = delta.get("type")
         if delta_type == "text_delta":
-            text = as_str(delta.get("text")) or ""
+            text = delta.get("text")
+            if type(text) is not str:
+                text = ""
             self.text.append(text)
             return Chunk(seq, name, "text", raw, text=text, line=line)
         if delta_type == "thinking_delta":

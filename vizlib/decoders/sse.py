@@ -59,7 +59,8 @@ def sse_events(body: str) -> tuple[list[RawEvent], int, bool]:
 
     Blocks are what lies between blank lines, and every blank line ends the
     block before it, so each block is read on its own: a block that is one
-    `data:` line (nearly all of them) without a look at each line.
+    `data:` line, or an `event:` line and a `data:` line (nearly all of them),
+    without a look at each line.
     """
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
@@ -68,11 +69,21 @@ def sse_events(body: str) -> tuple[list[RawEvent], int, bool]:
     blocks = body.split("\n\n")
     last = len(blocks) - 1
     number = 1  # the line the block starts on
+    append = events.append
     for at, block in enumerate(blocks):
-        if at < last and block.startswith("data:") and "\n" not in block:
-            events.append((None, block[6:] if block[5:6] == " " else block[5:], number))
-            number += 2
-            continue
+        if at < last:  # the two shapes nearly every closed block has, read without a line loop
+            if block.startswith("data:") and "\n" not in block:
+                append((None, block[6:] if block[5:6] == " " else block[5:], number))
+                number += 2
+                continue
+            if block.startswith("event:"):
+                cut = block.find("\n")
+                if cut > 0 and block.startswith("data:", cut + 1) and "\n" not in block[cut + 1 :]:
+                    name = block[7:cut] if block[6:7] == " " else block[6:cut]
+                    start = cut + (7 if block[cut + 6 : cut + 7] == " " else 6)
+                    append((name, block[start:], number))
+                    number += 3
+                    continue
         lines = block.split("\n")
         size = len(lines) + 1  # and the blank line after it
         if at == last:
