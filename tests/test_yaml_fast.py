@@ -71,10 +71,24 @@ def test_every_shared_cassette_parses_to_pyyamls_document(path: Path | None) -> 
 def test_most_shared_cassettes_take_the_fast_path() -> None:
     files = yaml_files(need(SHARED if SHARED.is_dir() else None)) + yaml_files(INCOMING)
     refused = [p.name for p in files if fast_load(p.read_bytes()) is REFUSED]
-    # what is refused: "14,094,034" in a quoted body looks like a YAML 1.1 number, and two
-    # bodies quote dates ("- 2026-05-12", "Published: 2006-07-25") as YAML would write them
+    # what is refused: "14,094,034" in a quoted body looks like a YAML 1.1 number, two
+    # bodies quote dates ("- 2026-05-12", "Published: 2006-07-25") as YAML would write them,
+    # and one has a narrow no-break space after a comma ("N,\u202f13.4050")
     assert len(files) == 200
-    assert len(refused) == 3, refused
+    assert len(refused) == 4, refused
+
+
+@pytest.mark.parametrize("space", ["\xa0", "\u1680", "\u2000", "\u200a", "\u202f", "\u3000"])
+def test_a_node_of_unicode_spaces_is_read_by_pyyaml(space: str) -> None:
+    # YAML 1.2 (the fast parser) trims such a node to null; PyYAML keeps the character
+    cases = [
+        (f"interactions: {{{space}: null}}\n", {"interactions": {space: None}}),
+        (f"interactions:\n- {space}\n", {"interactions": [space]}),
+        (f"a: [x, {space}]\n", {"a": ["x", space]}),
+    ]
+    for text, document in cases:
+        assert fast_load(text.encode()) is REFUSED
+        assert reference(text) == document
 
 
 def test_binary_bodies_are_decoded_as_pyyaml_decodes_them() -> None:

@@ -40,11 +40,17 @@ _NUMBER_LIKE = (
     r"(?:[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9_]+(?::[0-9_]+)*(?:\.[0-9_]*)?|\.[0-9_]+)"
     r"(?:[eE][-+]?[0-9_]+)?|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN))"
 )
+# Spaces outside ASCII (no-break, en, em, ideographic...): the fast parser reads a plain
+# scalar made only of them as empty.
+_UNICODE_SPACE = "\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # What, where a node starts, the two parsers may read differently or the fast one unsafely.
 _NODE_DIFFERS = (
-    "(?=[yYnNoO<=0-9+.&!?-])(?:"
+    f"(?=[yYnNoO<=0-9+.&!?{_UNICODE_SPACE}-])(?:"
     + "|".join(
         [
+            # a node that starts with a space YAML 1.2 trims and 1.1 keeps (`- \xa0` is
+            # "\xa0" to PyYAML, null to the fast parser)
+            f"[{_UNICODE_SPACE}]",
             r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|<<|=)" + _END,  # YAML 1.1 only
             rf"(?!{_SAME_NUMBER}{_END}){_NUMBER_LIKE}{_END}",  # numbers read differently
             r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",  # YAML 1.1 timestamps
@@ -57,20 +63,21 @@ _NODE_DIFFERS = (
     )
     + ")"
 )
-# Each pattern starts with one literal character, which the regex engine finds fast; together
-# they look wherever a node may start: after a line break and indentation, a block indicator
-# and a space, a flow indicator, or the colon after a quoted key.
+# Each pattern starts with a literal, which the regex engine finds fast (patterns that start
+# with the same character are one pattern: one scan of the text each); together they
+# look wherever a node may start: after a line break and indentation, a block indicator and
+# a space, a flow indicator, or the colon after a key (a quoted key's colon needs no space).
 _DIFFERS = tuple(
     re.compile(pattern, re.MULTILINE)
     for pattern in [
-        r"\n[ \t]*" + _NODE_DIFFERS,
-        r"\n%",  # directives
-        r"\n {200}",  # deep block nesting (the fast parser's stack is not bounded)
+        # a node at a line's start; directives; deep block nesting (the fast parser's stack
+        # is not bounded)
+        r"\n(?:[ \t]*" + _NODE_DIFFERS + r"|%| {200})",
         r":[ \t]+" + _NODE_DIFFERS,
-        r"\":[ \t]*" + _NODE_DIFFERS,
+        r"\":[ \t]*" + _NODE_DIFFERS,  # two characters: faster alone than as a lookbehind
         r"':[ \t]*" + _NODE_DIFFERS,
-        r"-[ \t]+" + _NODE_DIFFERS,
-        r"-[ \t]+(?:[-?][ \t]+){15}",  # deep compact nesting on one line
+        # a node after a block indicator; deep compact nesting on one line
+        r"-[ \t]+(?:" + _NODE_DIFFERS + r"|(?:[-?][ \t]+){15})",
         r"\?[ \t]+" + _NODE_DIFFERS,
         r",[ \t]*" + _NODE_DIFFERS,
         r"\[[ \t]*" + _NODE_DIFFERS,
