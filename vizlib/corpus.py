@@ -341,8 +341,10 @@ def _run(
     """Decode `items` in batches, yielding each batch with its number of files."""
     if not items:
         return
-    total = sum(Path(path).stat().st_size for path, _, _ in items)
-    if executor is None and (len(items) >= PARALLEL_FILES or total >= PARALLEL_BYTES):
+    if executor is None and (
+        len(items) >= PARALLEL_FILES
+        or sum(os.stat(path).st_size for path, _, _ in items) >= PARALLEL_BYTES
+    ):
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             yield from _run(items, pool, prices, show_progress=show_progress)
         return
