@@ -318,12 +318,14 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
         variants = ["floor", "naive", "cold", "cold-filling", "cold-parallel", "warm"]
     files_json = work / "files.json"
     files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
-    print(f"{label}; median of {args.repeat} runs per variant, CPU and wall time")
-    results: dict[str, dict[str, float]] = {}
+    print(
+        f"{label}; median of {args.repeat} rounds, each running every variant once "
+        "in a fresh process, CPU and wall time"
+    )
+    _run("warm", files_json, work / "cache", repeat=1)  # fill the cache: that run is cold
+    results = _rounds(variants, files_json, work / "cache", args.repeat)
     for variant in variants:
-        if variant == "warm":
-            _run("warm", files_json, work / "cache", repeat=1)  # fill the cache: that run is cold
-        result = results[variant] = _run(variant, files_json, work / "cache", repeat=args.repeat)
+        result = results[variant]
         what = "events" if variant in ("floor", "naive") else "chunk rows"
         print(
             f"  {variant:14s} cpu {result['cpu']:7.3f} s  wall {result['seconds']:7.3f} s"
@@ -345,6 +347,30 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
                 f"  ({results[variant]['seconds'] / warm['seconds']:.1f})"
             )
     _import_times(args.repeat)
+
+
+def _rounds(
+    variants: list[str], files_json: Path, cache_dir: Path, rounds: int
+) -> dict[str, dict[str, float]]:
+    """Each variant's median over `rounds` rounds, a round running every variant once.
+
+    Round by round rather than variant by variant, so that a change in the load of a shared
+    machine weighs on every variant alike and the ratios of one run stay comparable.
+    """
+    samples: dict[str, list[dict[str, float]]] = {variant: [] for variant in variants}
+    for _ in range(rounds):
+        for variant in variants:
+            samples[variant].append(_run(variant, files_json, cache_dir, repeat=1))  # type: ignore[arg-type]
+    return {
+        variant: {
+            "cpu": statistics.median(s["cpu"] for s in runs),
+            "seconds": statistics.median(s["seconds"] for s in runs),
+            "best": min(s["best"] for s in runs),
+            "peak_mb": max(s["peak_mb"] for s in runs),
+            "result": runs[0]["result"],
+        }
+        for variant, runs in samples.items()
+    }
 
 
 def _import_seconds(module: str) -> float:
