@@ -13,12 +13,14 @@ import yaml
 from IPython.core.interactiveshell import InteractiveShell
 
 import vizlib
-from tests.shared import SHARED, need, shared_params
+from tests.shared import SEED, SHARED, need, require_shared, shared_params
+from tests.test_import import modules_after
 from vizlib._plotlyjs import plotly_js
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
+from vizlib.views import bundle
 from vizlib.views.charts import integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, request_images, transcript_html
@@ -180,21 +182,34 @@ def test_integer_axes_step_by_whole_numbers(largest: int, step: int) -> None:
     assert integer_step(largest) == step
 
 
-def test_show_displays_once_and_returns_nothing(seed: vizlib.Cassette) -> None:
+def test_show_displays_once_and_returns_nothing(
+    seed: vizlib.Cassette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle._Sent, "plotly", False)  # a kernel that has shown nothing yet
     shell = InteractiveShell.instance()
     shown: list[dict[str, object]] = []
     shell.display_pub.publish = lambda data, *args, **kwargs: shown.append(data)  # type: ignore[method-assign]
     try:
         assert vizlib.show(seed) is None
+        assert vizlib.show(seed) is None
     finally:
         InteractiveShell.clear_instance()
-    assert len(shown) == 2
-    live, static = shown
+    # the kernel's first view brings plotly.js ahead of it, once
+    carrier, live, static, live_again, static_again = shown
+    assert str(carrier["text/html"]).startswith(
+        '<div class="vz-plotly-carrier" hidden><script type="text/plain" class="vz-plotly-js">'
+        "/*! plotly.js v"
+    )
+    assert str(carrier["text/html"]).count("</script>") == 2  # the bundle's own are escaped
     assert "application/vnd.jupyter.widget-view+json" in live
+    assert "application/vnd.jupyter.widget-view+json" in live_again
     assert set(static) == {"text/html", "text/markdown", "text/plain"}
     assert "| 0 | openai-chat | kimi-k2 | 200 | 40 | 2 | 197 | 53 | $0.000155 |" in str(
         static["text/markdown"]
     )
+    for copy in (static, static_again):
+        assert "plotly.js v" not in str(copy["text/html"])
+        assert "window.__vizlibPlotly = function" in str(copy["text/html"])
 
 
 def test_static_copy_borrows_one_plotly_js(sample: vizlib.Cassette) -> None:
@@ -425,3 +440,16 @@ def test_images_a_request_sends_show_as_thumbnails() -> None:
     )
     body = json.dumps({"messages": [{"content": [{"image_url": {"url": "https://x/y.png"}}]}]})
     assert request_images(body) == []
+
+
+def test_the_notebook_view_never_imports_plotly_py() -> None:
+    require_shared()
+    loaded = modules_after(
+        f"import vizlib\nfrom vizlib.views.widget import view\nv = view(vizlib.load({str(SEED)!r}))\n"
+        "assert [len(f['data']) for f in v.timeline.figures] == [6]"
+    )
+    assert {"ipywidgets", "anywidget", "pandas"} <= loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("plotly", "_plotly_utils")}
+    # sending plotly.js to the page imports neither the report nor pandas
+    light = modules_after("import vizlib.views.bundle as b\nassert len(b.carrier_html()) > 10**6")
+    assert light.isdisjoint({"pandas", "numpy", "ipywidgets", "vizlib.standalone"})

@@ -25,8 +25,9 @@ from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette, collect
 from vizlib.corpus import Corpus, as_corpus, names_many
+from vizlib.views.bundle import send_plotly
 from vizlib.views.card import card_html
-from vizlib.views.charts import Charts, figure_json
+from vizlib.views.charts import Charts, figure_json, styled
 from vizlib.views.corpus import (
     NUMERIC,
     cassettes_dashboard,
@@ -34,7 +35,7 @@ from vizlib.views.corpus import (
     filter_rows,
     turns_html,
 )
-from vizlib.views.figures import context_figure, timeline_figure, usage_figure
+from vizlib.views.figures import context_spec, timeline_spec, usage_spec
 from vizlib.views.hooks import Hooks
 from vizlib.views.html import (
     assembly_html,
@@ -46,7 +47,7 @@ from vizlib.views.html import (
     transcript_html,
 )
 from vizlib.views.labels import interaction_label, plural
-from vizlib.views.runview import is_linear, run_figure, threads_html
+from vizlib.views.runview import is_linear, run_figure_dict, threads_html
 from vizlib.views.static import dashboard_bundle, report_page, static_bundle, summary_text
 
 Panel = tuple[str, Callable[["CassetteView"], widgets.Widget]]
@@ -71,8 +72,10 @@ def _assembly(view: CassetteView) -> widgets.Widget:
 def _usage(view: CassetteView) -> widgets.Widget:
     c = view.cassette
     return Charts(
-        specs=_made(
-            c, "usage", lambda: [usage_figure(c.usage), context_figure(c.usage, c.messages)]
+        _made(
+            c,
+            "usage",
+            lambda: [styled(usage_spec(c.usage)), styled(context_spec(c.usage, c.messages))],
         )
     )
 
@@ -92,7 +95,7 @@ def _run(view: CassetteView) -> widgets.Widget:
     if is_linear(c):  # one conversation, each request continuing the one before: no lanes
         note = "<p class='vz vz-muted'>One conversation: each request continues the one before.</p>"
         return widgets.VBox([widgets.HTML(note), table])
-    lanes = Charts(specs=_made(c, "run", lambda: [run_figure(c)]))
+    lanes = Charts(_made(c, "run", lambda: [run_figure_dict(c)]))
     lanes.on_click(view._goto)
     return widgets.VBox([lanes, table])
 
@@ -205,7 +208,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         rows = chunks[chunks.interaction == index]
         row = self.cassette.interactions.iloc[index]
         self.timeline.figures = _made(
-            self.cassette, ("timeline", index), lambda: [timeline_figure(chunks, index)]
+            self.cassette, ("timeline", index), lambda: [styled(timeline_spec(chunks, index))]
         )
         # one response: its timeline is one point, so a card of the call comes with it
         card = "" if bool(row.stream) else card_html(self.cassette, index, redact=self.redact)
@@ -390,6 +393,7 @@ def show(x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "sho
     one view: as a cell's last line, in a loop, or assigned. Outside IPython
     it does nothing; `view(x)` builds the widget without displaying it.
     """
+    send_plotly()
     shown = view(x, redact=redact, errors=errors)
     if get_ipython() is None:
         return
