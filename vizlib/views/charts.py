@@ -3,7 +3,8 @@
 The widget's state holds each figure's complete JSON, so a chart is never
 drawn before its traces arrive; replacing `figures` redraws the charts in
 place. Figures are plain plotly JSON (the `*_spec` functions of
-`vizlib.views.figures`): plotly's Python package is never imported here.
+`vizlib.views.figures`): neither plotly's Python package nor pandas is
+imported here.
 The bundle itself is not part of the state: the page has it from the
 kernel's first view (see `vizlib.views.bundle`) or asks the kernel for it
 once (a custom message answered with one binary buffer), and every later
@@ -22,7 +23,6 @@ import orjson
 import traitlets
 
 from vizlib._plotlyjs import plotly_js
-from vizlib.views.figures import LAYOUT_DEFAULTS
 
 Figure = dict[str, Any]
 
@@ -48,11 +48,6 @@ def _esm() -> str:
 # them for the theme's text colour.
 INK = ("#0f172a", "#111827")
 LEGEND_ON_TOP = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
-
-
-def styled(spec: Figure) -> Figure:
-    """A `*_spec` figure with the look every vizlib chart shares (`LAYOUT_DEFAULTS`)."""
-    return {"data": spec["data"], "layout": {**LAYOUT_DEFAULTS, **spec["layout"]}}
 
 
 def _plain(value: object) -> object:

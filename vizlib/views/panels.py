@@ -1,0 +1,155 @@
+"""What the notebook view's tabs show, built from a cassette's frames: figures and HTML.
+
+`vizlib.views.widget` holds the widgets and their wiring and imports this
+module only once its view is on the page, so pandas and the analyses load
+while the page is already drawing the view. What a cassette's view builds
+is kept while the cassette lives: showing it again (a re-run cell) rebuilds
+no figure and no report page.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from vizlib.analysis.assembly import CallAssembly, assemble
+from vizlib.analysis.raw import raw_exchange
+from vizlib.analysis.transcript import transcript
+from vizlib.analysis.turns import request_growth
+from vizlib.cassette import Cassette
+from vizlib.views.card import card_html
+from vizlib.views.charts import Figure, figure_json
+from vizlib.views.corpus import turns_html
+from vizlib.views.figures import LAYOUT_DEFAULTS, context_spec, timeline_spec, usage_spec
+from vizlib.views.html import (
+    assembly_html,
+    error_html,
+    overview_html,
+    raw_html,
+    request_images,
+    style,
+    transcript_html,
+)
+from vizlib.views.labels import interaction_label
+from vizlib.views.runview import is_linear, run_figure_dict, threads_html
+from vizlib.views.static import report_page, static_bundle
+
+_BUILT: weakref.WeakKeyDictionary[Cassette, dict[object, Any]] = weakref.WeakKeyDictionary()
+
+
+def made(cassette: Cassette, key: object, build: Callable[[], Any]) -> Any:
+    """What `build()` returns, built once per cassette and `key`."""
+    built = _BUILT.setdefault(cassette, {})
+    if key not in built:
+        built[key] = build()
+    return built[key]
+
+
+def styled(spec: Figure) -> Figure:
+    """A `*_spec` figure with the look every vizlib chart shares (`LAYOUT_DEFAULTS`)."""
+    return {"data": spec["data"], "layout": {**LAYOUT_DEFAULTS, **spec["layout"]}}
+
+
+def styled_html(fragment: str) -> str:
+    """An HTML fragment with the stylesheet it needs."""
+    return f"<style>{style()}</style>{fragment}"
+
+
+def overview(cassette: Cassette) -> str:
+    """The Overview tab: the interactions table, and how the requests grew across turns."""
+    turns = turns_html(request_growth(cassette)) if len(cassette) > 1 else ""
+    return made(cassette, "overview", lambda: overview_html(cassette) + turns)  # type: ignore[no-any-return]
+
+
+def choices(cassette: Cassette) -> list[tuple[str, int]]:
+    """The interaction selector's options."""
+    return [(interaction_label(cassette, i), i) for i in range(len(cassette))]
+
+
+def usage_figures(cassette: Cassette) -> list[Figure]:
+    """The Usage and cost tab's charts: tokens and cost per turn, context growth."""
+    c = cassette
+    return made(  # type: ignore[no-any-return]
+        c,
+        "usage",
+        lambda: [
+            figure_json(styled(usage_spec(c.usage))),
+            figure_json(styled(context_spec(c.usage, c.messages))),
+        ],
+    )
+
+
+def timeline_figures(cassette: Cassette, index: int) -> list[Figure]:
+    """The Token timeline tab's chart of interaction `index`."""
+    chunks = cassette.chunks
+    return made(  # type: ignore[no-any-return]
+        cassette,
+        ("timeline", index),
+        lambda: [figure_json(styled(timeline_spec(chunks, index)))],
+    )
+
+
+LINEAR_NOTE = "<p class='vz vz-muted'>One conversation: each request continues the one before.</p>"
+
+
+def run_parts(cassette: Cassette) -> tuple[str, list[Figure]]:
+    """The Run tab: the threads table, and its swimlanes (none for a single conversation)."""
+    table = styled_html(threads_html(cassette))
+    if is_linear(cassette):
+        return table, []
+    return table, made(cassette, "run", lambda: [figure_json(run_figure_dict(cassette))])
+
+
+@dataclass(frozen=True)
+class Picked:
+    """What the per-interaction tabs show of one interaction, besides its timeline."""
+
+    card: str
+    calls: list[CallAssembly]
+    events: list[str]
+    streamed: bool
+    raw: str
+    sent_images: list[str]
+
+
+def picked(cassette: Cassette, index: int, *, redact: bool) -> Picked:
+    """Interaction `index`'s card (calls that are not streams), tool calls, events and raw text."""
+    chunks = cassette.chunks
+    events = chunks.event[chunks.interaction == index].fillna("").tolist()
+    stream = bool(cassette.interactions.stream.iloc[index])
+    # one response: its timeline is one point, so a card of the call comes with it
+    card = "" if stream else styled_html(card_html(cassette, index, redact=redact))
+    raw = raw_exchange(cassette, index, redact=redact)
+    return Picked(
+        card=card,
+        calls=assemble(cassette, index, redact=redact),
+        events=events,
+        streamed=stream and len(events) > 1,
+        raw=raw_html(raw, redacted=redact, copy=True),
+        sent_images=request_images(raw.request_body),
+    )
+
+
+def assembly(calls: list[CallAssembly], events: list[str], received: int) -> str:
+    """The Tool-call assembly tab after `received` chunks of `len(events)`."""
+    seq = received - 1
+    event = events[seq] if 0 <= seq < len(events) else ""
+    return assembly_html(calls, seq, len(events) - 1, event)
+
+
+def transcript_of(
+    cassette: Cassette, index: int, query: str, *, redact: bool, sent_images: list[str]
+) -> str:
+    """The Transcript tab of interaction `index`, filtered by `query`; a failure's error on top."""
+    row = cassette.interactions.iloc[index]
+    return error_html(row) + transcript_html(
+        transcript(cassette, index, redact=redact), query, copy=True, sent_images=sent_images
+    )
+
+
+def static_copy(cassette: Cassette, *, redact: bool) -> dict[str, str]:
+    """The static copy shown beside a cassette's view (its report page built once)."""
+    page = made(cassette, ("page", redact), lambda: report_page(cassette, redact=redact))
+    return static_bundle([cassette], redact=redact, page=page)
