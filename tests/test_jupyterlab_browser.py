@@ -4,7 +4,6 @@ by the slider, readable in the dark theme. One server of each kind serves the wh
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Iterator
 
@@ -25,11 +24,9 @@ from tests.notebook_server import (
 from tests.shared import SEED, SHARED, require_shared
 
 CHARTS_PER_VIEW = 3
+# Every view, the kernel's first included (its imports and plotly.js count), is drawn within this
+# many seconds of its cell being run.
 DRAWN_WITHIN_S = 3.0
-# Slack for single runs on a loaded machine; the median must still meet DRAWN_WITHIN_S.
-WORST_WITHIN_S = 4.5
-# The first view of a kernel also imports the widget stack and brings plotly.js to the page.
-FIRST_WITHIN_S = 45.0
 RERUNS = 10
 BYTES_PER_SHOW = 1_000_000
 
@@ -108,9 +105,8 @@ def test_views_are_drawn_at_once_and_never_blank(page: object, server: Server) -
         f"{server.kind}: first view {first:.2f}s; re-runs {[round(t, 2) for t in timings]}s; bytes {sizes}"
     )
     assert blank == 0
-    assert first <= FIRST_WITHIN_S
-    assert statistics.median(timings) <= DRAWN_WITHIN_S
-    assert max(timings) <= WORST_WITHIN_S
+    assert first <= DRAWN_WITHIN_S
+    assert max(timings) <= DRAWN_WITHIN_S
     assert max(sizes) < BYTES_PER_SHOW
 
 
@@ -121,15 +117,7 @@ def test_one_view_per_call(page: object) -> None:
     assert assigned["views"] == 1
 
 
-def test_slider_keeps_its_keys(
-    page: object, server: Server, request: pytest.FixtureRequest
-) -> None:
-    if server.kind == "notebook":  # runs, and reports XPASS once it holds
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="Notebook 7: the slider does not yet get its arrow keys back", strict=False
-            )
-        )
+def test_slider_keeps_its_keys(page: object, server: Server) -> None:
     ensure_shown(page, 1)
     output = cell(page, 1)
     output.locator(".lm-TabBar-tab", has_text="Tool-call assembly").first.click()  # type: ignore[attr-defined]
