@@ -35,6 +35,7 @@ from vizlib.views.html import (
 from vizlib.views.labels import interaction_label
 from vizlib.views.runview import is_linear, run_figure_dict, threads_html
 from vizlib.views.static import report_page, static_bundle
+from vizlib.views.tool_images import tool_result_images
 
 _BUILT: weakref.WeakKeyDictionary[Cassette, dict[object, Any]] = weakref.WeakKeyDictionary()
 
@@ -112,6 +113,7 @@ class Picked:
     streamed: bool
     raw: str
     sent_images: list[str]
+    result_images: dict[str, list[str]]
 
 
 def picked(cassette: Cassette, index: int, *, redact: bool) -> Picked:
@@ -129,23 +131,48 @@ def picked(cassette: Cassette, index: int, *, redact: bool) -> Picked:
         streamed=stream and len(events) > 1,
         raw=raw_html(raw, redacted=redact, copy=True),
         sent_images=request_images(raw.request_body),
+        result_images=result_images(cassette, redact=redact),
     )
 
 
-def assembly(calls: list[CallAssembly], events: list[str], received: int) -> str:
-    """The Tool-call assembly tab after `received` chunks of `len(events)`."""
+def result_images(cassette: Cassette, *, redact: bool) -> dict[str, list[str]]:
+    """The images sent back in tool results, by tool call id, from every request of the cassette.
+
+    A call id's first result wins, as in the transcript.
+    """
+
+    def build() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for index in range(len(cassette)):
+            body = raw_exchange(cassette, index, redact=redact).request_body
+            for call_id, urls in tool_result_images(body).items():
+                found.setdefault(call_id, urls)
+        return found
+
+    return made(cassette, ("result images", redact), build)  # type: ignore[no-any-return]
+
+
+def assembly(picked: Picked, received: int) -> str:
+    """The Tool-call assembly tab after `received` chunks of the picked interaction."""
+    events = picked.events
     seq = received - 1
     event = events[seq] if 0 <= seq < len(events) else ""
-    return assembly_html(calls, seq, len(events) - 1, event)
+    return assembly_html(
+        picked.calls, seq, len(events) - 1, event, result_images=picked.result_images
+    )
 
 
 def transcript_of(
-    cassette: Cassette, index: int, query: str, *, redact: bool, sent_images: list[str]
+    cassette: Cassette, index: int, query: str, *, picked: Picked, redact: bool
 ) -> str:
     """The Transcript tab of interaction `index`, filtered by `query`; a failure's error on top."""
     row = cassette.interactions.iloc[index]
     return error_html(row) + transcript_html(
-        transcript(cassette, index, redact=redact), query, copy=True, sent_images=sent_images
+        transcript(cassette, index, redact=redact),
+        query,
+        copy=True,
+        sent_images=picked.sent_images,
+        result_images=picked.result_images,
     )
 
 

@@ -29,8 +29,8 @@ from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
 
 if TYPE_CHECKING:
-    from vizlib.analysis.assembly import CallAssembly
     from vizlib.views.corpusview import CorpusView
+    from vizlib.views.panels import Picked
 
 Panel = tuple[str, Callable[["CassetteView"], widgets.Widget]]
 # Seconds a whole stream takes to play at the default speed.
@@ -152,9 +152,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         chosen = PANELS if panels is None else panels
         self.tabs = widgets.Tab(children=[build(self) for _, build in chosen])
         self.tabs.titles = tuple(title for title, _ in chosen)
-        self._calls: list[CallAssembly] = []
-        self._events: list[str] = []
-        self._sent_images: list[str] = []
+        self._picked: Picked | None = None
         self.filled = False
         super().__init__(
             [
@@ -214,10 +212,8 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.index = index
         c = self.cassette
         self.timeline.figures = panels.timeline_figures(c, index)
-        picked = panels.picked(c, index, redact=self.redact)
+        self._picked = picked = panels.picked(c, index, redact=self.redact)
         self.card.value = picked.card
-        self._calls = picked.calls
-        self._events = picked.events
         total = len(picked.events)
         self.controls.layout.display = None if picked.streamed else "none"
         self.play.playing = False
@@ -230,7 +226,6 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         if self.slider.value == total:
             self._show_assembly(total)
         self.slider.value = total
-        self._sent_images = picked.sent_images
         self._show_transcript(self.search.value)
         self.raw.value = picked.raw
 
@@ -242,14 +237,16 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
     def _show_assembly(self, received: int) -> None:
         from vizlib.views import panels  # noqa: PLC0415 - loaded by `fill` already
 
-        self.assembly.value = panels.assembly(self._calls, self._events, received)
+        if self._picked is not None:
+            self.assembly.value = panels.assembly(self._picked, received)
 
     def _show_transcript(self, query: str) -> None:
         from vizlib.views import panels  # noqa: PLC0415 - loaded by `fill` already
 
-        self.transcript.value = panels.transcript_of(
-            self.cassette, self.index, query, redact=self.redact, sent_images=self._sent_images
-        )
+        if self._picked is not None:
+            self.transcript.value = panels.transcript_of(
+                self.cassette, self.index, query, picked=self._picked, redact=self.redact
+            )
 
     def _clicked(self, seq: int) -> None:
         """A timeline chunk was clicked: the assembly shows the stream up to it."""
