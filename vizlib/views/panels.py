@@ -1,28 +1,24 @@
 """What the notebook view's tabs show, built from a cassette's frames: figures and HTML.
 
 `vizlib.views.widget` holds the widgets and their wiring and imports this
-module only once its view is on the page, so pandas and the analyses load
-while the page is already drawing the view. What a cassette's view builds
-is kept while the cassette lives: showing it again (a re-run cell) rebuilds
-no figure and no report page.
+module only once its view is on the page and its charts are filled (see
+`vizlib.views.built`), so the analyses load while the page is already
+drawing the view.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from vizlib.analysis.assembly import CallAssembly, assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
+from vizlib.views.built import made
 from vizlib.views.card import card_html
 from vizlib.views.charts import Figure, figure_json
 from vizlib.views.corpus import turns_html
-from vizlib.views.figures import LAYOUT_DEFAULTS, context_spec, timeline_spec, usage_spec
 from vizlib.views.html import (
     assembly_html,
     error_html,
@@ -36,21 +32,6 @@ from vizlib.views.labels import interaction_label
 from vizlib.views.runview import is_linear, run_figure_dict, threads_html
 from vizlib.views.static import report_page, static_bundle
 from vizlib.views.tool_images import tool_result_images
-
-_BUILT: weakref.WeakKeyDictionary[Cassette, dict[object, Any]] = weakref.WeakKeyDictionary()
-
-
-def made(cassette: Cassette, key: object, build: Callable[[], Any]) -> Any:
-    """What `build()` returns, built once per cassette and `key`."""
-    built = _BUILT.setdefault(cassette, {})
-    if key not in built:
-        built[key] = build()
-    return built[key]
-
-
-def styled(spec: Figure) -> Figure:
-    """A `*_spec` figure with the look every vizlib chart shares (`LAYOUT_DEFAULTS`)."""
-    return {"data": spec["data"], "layout": {**LAYOUT_DEFAULTS, **spec["layout"]}}
 
 
 def styled_html(fragment: str) -> str:
@@ -67,29 +48,6 @@ def overview(cassette: Cassette) -> str:
 def choices(cassette: Cassette) -> list[tuple[str, int]]:
     """The interaction selector's options."""
     return [(interaction_label(cassette, i), i) for i in range(len(cassette))]
-
-
-def usage_figures(cassette: Cassette) -> list[Figure]:
-    """The Usage and cost tab's charts: tokens and cost per turn, context growth."""
-    c = cassette
-    return made(  # type: ignore[no-any-return]
-        c,
-        "usage",
-        lambda: [
-            figure_json(styled(usage_spec(c.usage))),
-            figure_json(styled(context_spec(c.usage, c.messages))),
-        ],
-    )
-
-
-def timeline_figures(cassette: Cassette, index: int) -> list[Figure]:
-    """The Token timeline tab's chart of interaction `index`."""
-    chunks = cassette.chunks
-    return made(  # type: ignore[no-any-return]
-        cassette,
-        ("timeline", index),
-        lambda: [figure_json(styled(timeline_spec(chunks, index)))],
-    )
 
 
 LINEAR_NOTE = "<p class='vz vz-muted'>One conversation: each request continues the one before.</p>"

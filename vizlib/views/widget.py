@@ -179,13 +179,15 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         """Build what the tabs show: the charts first, then the tables and texts."""
         if self.filled:
             return
-        from vizlib.views import panels  # noqa: PLC0415 - pandas loads once the view is on the page
+        from vizlib.views import built  # noqa: PLC0415 - pandas loads once the view is on the page
 
         self.filled = True
         c = self.cassette
         if len(c):
-            self.timeline.figures = panels.timeline_figures(c, 0)
-        self.usage.figures = panels.usage_figures(c)
+            self.timeline.figures = built.timeline_figures(c, 0)
+        self.usage.figures = built.usage_figures(c)
+        from vizlib.views import panels  # noqa: PLC0415 - the analyses, once the charts are out
+
         self.overview.value = panels.overview(c)
         self.selector.options = panels.choices(c)
         self.selector.value = 0 if len(c) else None
@@ -206,12 +208,12 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
 
     def select(self, index: int) -> None:
         """Show interaction `index` in the per-interaction tabs."""
-        from vizlib.views import panels  # noqa: PLC0415 - loaded by `fill` already
+        from vizlib.views import built, panels  # noqa: PLC0415 - loaded by `fill` already
 
         self.fill()
         self.index = index
         c = self.cassette
-        self.timeline.figures = panels.timeline_figures(c, index)
+        self.timeline.figures = built.timeline_figures(c, index)
         self._picked = picked = panels.picked(c, index, redact=self.redact)
         self.card.value = picked.card
         total = len(picked.events)
