@@ -13,17 +13,22 @@ import yaml
 from IPython.core.interactiveshell import InteractiveShell
 
 import vizlib
-from tests.shared import SHARED, need, shared_params
+from tests.shared import SEED, SHARED, need, require_shared, shared_params
+from tests.test_import import modules_after
+from tests.tool_images import CALL_IDS, REMOTE, screenshot_har
+from tests.tool_images import DATA_URL as SCREEN_URL
 from vizlib._plotlyjs import plotly_js
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
+from vizlib.views import bundle
 from vizlib.views.charts import integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, request_images, transcript_html
 from vizlib.views.labels import interaction_label
 from vizlib.views.static import static_html
+from vizlib.views.tool_images import tool_result_images
 from vizlib.views.widget import CassetteView, CorpusView
 
 
@@ -180,21 +185,34 @@ def test_integer_axes_step_by_whole_numbers(largest: int, step: int) -> None:
     assert integer_step(largest) == step
 
 
-def test_show_displays_once_and_returns_nothing(seed: vizlib.Cassette) -> None:
+def test_show_displays_once_and_returns_nothing(
+    seed: vizlib.Cassette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bundle._Sent, "plotly", False)  # a kernel that has shown nothing yet
     shell = InteractiveShell.instance()
     shown: list[dict[str, object]] = []
     shell.display_pub.publish = lambda data, *args, **kwargs: shown.append(data)  # type: ignore[method-assign]
     try:
         assert vizlib.show(seed) is None
+        assert vizlib.show(seed) is None
     finally:
         InteractiveShell.clear_instance()
-    assert len(shown) == 2
-    live, static = shown
+    # the kernel's first view brings plotly.js ahead of it, once
+    carrier, live, static, live_again, static_again = shown
+    assert str(carrier["text/html"]).startswith(
+        '<div class="vz-plotly-carrier" hidden><script type="text/plain" class="vz-plotly-js">'
+        "/*! plotly.js v"
+    )
+    assert str(carrier["text/html"]).count("</script>") == 2  # the bundle's own are escaped
     assert "application/vnd.jupyter.widget-view+json" in live
+    assert "application/vnd.jupyter.widget-view+json" in live_again
     assert set(static) == {"text/html", "text/markdown", "text/plain"}
     assert "| 0 | openai-chat | kimi-k2 | 200 | 40 | 2 | 197 | 53 | $0.000155 |" in str(
         static["text/markdown"]
     )
+    for copy in (static, static_again):
+        assert "plotly.js v" not in str(copy["text/html"])
+        assert "window.__vizlibPlotly = function" in str(copy["text/html"])
 
 
 def test_static_copy_borrows_one_plotly_js(sample: vizlib.Cassette) -> None:
@@ -419,9 +437,64 @@ def test_images_a_request_sends_show_as_thumbnails() -> None:
         )
     )
     view = CassetteView(vizlib.load(need(path if path.exists() else None)))
+    thumb = '<img class="vz-thumb" src="data:image/png;base64,iVBOR'
+    # interaction 0 calls the tool; its result, a PNG, goes back in interaction 1
+    assert view.assembly.value.count(thumb) == 1
+    assert view.transcript.value.count(thumb) == 1
     view.selector.value = 1
-    assert (
-        view.transcript.value.count('<img class="vz-thumb" src="data:image/png;base64,iVBOR') == 1
-    )
+    shown = view.transcript.value
+    assert shown.count(thumb) == 3
+    for where in ("image sent in the request", "image in the message", "image in the tool result"):
+        assert shown.count(f'alt="{where}"') == 1
     body = json.dumps({"messages": [{"content": [{"image_url": {"url": "https://x/y.png"}}]}]})
     assert request_images(body) == []
+
+
+def test_the_notebook_view_never_imports_plotly_py() -> None:
+    require_shared()
+    loaded = modules_after(
+        f"import vizlib\nfrom vizlib.views.widget import view\nv = view(vizlib.load({str(SEED)!r}))\n"
+        "assert [len(f['data']) for f in v.timeline.figures] == [6]"
+    )
+    assert {"ipywidgets", "anywidget", "pandas"} <= loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("plotly", "_plotly_utils")}
+    # sending plotly.js to the page imports neither the report nor pandas
+    light = modules_after("import vizlib.views.bundle as b\nassert len(b.carrier_html()) > 10**6")
+    assert light.isdisjoint({"pandas", "numpy", "ipywidgets", "vizlib.standalone"})
+
+
+@pytest.mark.parametrize("wire", sorted(CALL_IDS))
+def test_images_in_tool_results_are_thumbnails(wire: str) -> None:
+    c = vizlib.load(screenshot_har(wire), name=f"{wire}.har")
+    view = CassetteView(c)
+    in_result = f'<img class="vz-thumb" src="{SCREEN_URL}" alt="image in the tool result">'
+    # interaction 0 asks for the screenshot; interaction 1 sends it back
+    assert view.assembly.value.count(in_result) == 1
+    assert "(sent in <a" in view.assembly.value
+    assert view.transcript.value.count(in_result) == 1
+    view.selector.value = 1
+    turn = f'<img class="vz-thumb" src="{SCREEN_URL}" alt="image in the message">'
+    assert view.transcript.value.count(turn) == 1  # the tool's own message
+    assert view.transcript.value.count(in_result) == 1  # the call it answers, in the request
+    for shown in (view.transcript.value, view.assembly.value):
+        assert REMOTE not in shown  # a remote image is never a thumbnail, never fetched
+        assert 'src="http' not in shown
+
+
+def test_tool_result_images_take_inline_data_only() -> None:
+    body = {
+        "messages": [
+            {
+                "role": "tool",
+                "tool_call_id": "call_1",
+                "content": [
+                    {"type": "image_url", "image_url": {"url": 'data:image/png;base64,AAAA"><b>x'}},
+                    {"type": "image_url", "image_url": {"url": "data:image/svg+xml;base64,AAAA"}},
+                    {"type": "image_url", "image_url": {"url": REMOTE}},
+                ],
+            }
+        ]
+    }
+    assert tool_result_images(json.dumps(body)) == {"call_1": ["data:image/png;base64,AAAA"]}
+    assert tool_result_images(json.dumps({"messages": [{"role": "tool", "content": "no"}]})) == {}
+    assert tool_result_images("not json data:image/png;base64,AAAA") == {}

@@ -17,9 +17,9 @@ TRACE_TYPES = frozenset({"scatter", "bar", "scattergl"})
 
 
 def _vendor(name: str) -> str:
-    return (
-        resources.files("vizlib.standalone").joinpath(f"vendor/{name}").read_text(encoding="utf-8")
-    )
+    # through `vizlib`, not `vizlib.standalone`: reading the bundle must not import the report
+    vendor = resources.files("vizlib").joinpath(f"standalone/vendor/{name}")
+    return vendor.read_text(encoding="utf-8")
 
 
 @cache

@@ -2,22 +2,24 @@
 
 The widget's state holds each figure's complete JSON, so a chart is never
 drawn before its traces arrive; replacing `figures` redraws the charts in
-place. The bundle itself is not part of the state: the front end asks the
-kernel for it once per page (a custom message answered with one binary
-buffer) and every later chart on the page reuses it.
+place. Figures are plain plotly JSON (the `*_spec` functions of
+`vizlib.views.figures`): neither plotly's Python package nor pandas is
+imported here.
+The bundle itself is not part of the state: the page has it from the
+kernel's first view (see `vizlib.views.bundle`) or asks the kernel for it
+once (a custom message answered with one binary buffer), and every later
+chart on the page reuses it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, Literal, TypedDict
 
 import anywidget
 import orjson
-import pandas as pd
-import plotly.graph_objects as go
-import plotly.io
 import traitlets
 
 from vizlib._plotlyjs import plotly_js
@@ -48,18 +50,35 @@ INK = ("#0f172a", "#111827")
 LEGEND_ON_TOP = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"}
 
 
-def figure_json(figure: go.Figure) -> Figure:
-    """A figure as plain plotly JSON for the page, fitted to its box and to the theme.
+def _plain(value: object) -> object:
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return value.tolist()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def _titled(part: dict[str, Any]) -> None:
+    """A title given as `title: "text"` in the long form `title: {"text": ...}`."""
+    if isinstance(part.get("title"), str):
+        part["title"] = {"text": part["title"]}
+
+
+def figure_json(spec: Figure) -> Figure:
+    """A figure (plain plotly JSON) for the page, fitted to its box and to the theme.
 
     The fixed white background goes (the page's theme picks one), the width
     follows the container, the legend sits above the plot where it cannot
-    cover an axis title, and integer and money axes get readable ticks.
+    cover an axis title, and integer and money axes get readable ticks. The
+    spec is copied, never changed.
     """
-    spec: Figure = orjson.loads(plotly.io.to_json(figure, validate=False, engine="orjson"))
-    layout = spec.setdefault("layout", {})
+    copied: Figure = orjson.loads(
+        orjson.dumps(spec, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+    )
+    layout = copied.setdefault("layout", {})
+    copied.setdefault("data", [])
     for key in ("paper_bgcolor", "plot_bgcolor", "template", "width"):
         layout.pop(key, None)
     layout["autosize"] = True
+    _titled(layout)
     title = layout.get("title")
     if isinstance(title, dict):
         title.update({"x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top"})
@@ -69,22 +88,31 @@ def figure_json(figure: go.Figure) -> Figure:
     layout["height"] = int(layout.get("height", 360)) + 40
     for name, axis in list(layout.items()):
         if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
-            _tidy_axis(name, axis, figure)
-    return spec
+            _titled(axis)
+            _tidy_axis(name, axis, copied["data"])
+    return copied
 
 
-def _axis_values(name: str, figure: go.Figure) -> list[float]:
-    """The numbers the traces of `figure` put on axis `name` (`xaxis`, `yaxis2`, ...)."""
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _axis_values(name: str, traces: list[dict[str, Any]]) -> list[float]:
+    """The numbers the traces put on axis `name` (`xaxis`, `yaxis2`, ...)."""
     letter, ref = name[0], name[0] + name[5:]
     values: list[float] = []
-    for trace in figure.data:
-        if (getattr(trace, f"{letter}axis", None) or letter) != ref:
+    for trace in traces:
+        if (trace.get(f"{letter}axis") or letter) != ref:
             continue
-        column = getattr(trace, letter, None)
-        if column is None:
-            continue
-        numbers = pd.to_numeric(pd.Series(list(column)), errors="coerce").dropna()
-        values += numbers.tolist()
+        column = trace.get(letter)
+        if isinstance(column, list):
+            values += [n for n in map(_number, column) if n is not None]
     return values
 
 
@@ -98,13 +126,13 @@ def integer_step(largest: float, ticks: int = 6) -> int:
     return 10**16
 
 
-def _tidy_axis(name: str, axis: dict[str, Any], figure: go.Figure) -> None:
+def _tidy_axis(name: str, axis: dict[str, Any], traces: list[dict[str, Any]]) -> None:
     tickformat = axis.get("tickformat", "")
     title = axis.get("title")
     text = title.get("text", "") if isinstance(title, dict) else ""
     if tickformat.endswith("d") or text.startswith("chunk sequence"):
         # counts: ticks only on whole numbers (",d" printed 2.5 as 2, beside a real 2)
-        values = _axis_values(name, figure)
+        values = _axis_values(name, traces)
         axis.update({"tickformat": ",d", "tick0": 0, "dtick": integer_step(max(values, default=1))})
     elif tickformat.startswith("$"):
         axis["tickformat"] = "$.2~g"
@@ -113,22 +141,16 @@ def _tidy_axis(name: str, axis: dict[str, Any], figure: go.Figure) -> None:
 
 
 class Charts(anywidget.AnyWidget):
-    """Plotly charts drawn from `figures` (plain plotly JSON); timeline clicks call back."""
+    """Plotly charts drawn from `figures` (made by `figure_json`); timeline clicks call back."""
 
     _esm = traitlets.Unicode(_esm()).tag(sync=True)
     figures = traitlets.List(traitlets.Dict()).tag(sync=True)
 
-    def __init__(
-        self, figures: Sequence[go.Figure] = (), *, specs: Sequence[Figure] = (), **kwargs: Any
-    ) -> None:
-        """Charts of `figures`, or of `specs` already made by `figure_json`."""
-        super().__init__(figures=[*map(figure_json, figures), *specs], **kwargs)
+    def __init__(self, figures: Sequence[Figure] = (), **kwargs: Any) -> None:
+        """Charts of `figures`, each already made by `figure_json`."""
+        super().__init__(figures=list(figures), **kwargs)
         self._on_click: list[Callable[[int], None]] = []
         self.on_msg(self._message)
-
-    def show(self, figures: Sequence[go.Figure]) -> None:
-        """Replace the charts: the page redraws them in place."""
-        self.figures = [figure_json(f) for f in figures]
 
     def on_click(self, callback: Callable[[int], None]) -> None:
         """Call `callback(seq)` when a timeline chunk is clicked."""

@@ -29,8 +29,14 @@ function fallback(text, done) {
 
 function attach(root, model) {
   root.classList.add("vz-live");
+  // Lumino matches a shortcut's selector from the key's target upwards and stops at the first
+  // element marked data-lm-suppress-shortcuts; a selector such as Notebook 7's
+  // `.jp-mod-commandMode :focus:not(:read-write)` matches the focused handle itself, so every
+  // element of the controls is marked, not only their box.
   const guard = () => {
-    for (const keys of root.querySelectorAll(".vz-keys")) keys.setAttribute("data-lm-suppress-shortcuts", "true");
+    for (const el of root.querySelectorAll(".vz-keys, .vz-keys *")) {
+      if (!el.hasAttribute("data-lm-suppress-shortcuts")) el.setAttribute("data-lm-suppress-shortcuts", "true");
+    }
   };
   guard();
   const watch = new MutationObserver(guard);

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -201,8 +201,18 @@ def assembly_context(calls: list[CallAssembly], seq: int) -> list[dict[str, Any]
     return out
 
 
-def assembly_html(calls: list[CallAssembly], seq: int, last_seq: int, event: str = "") -> str:
-    """Every tool call's arguments as assembled after chunk `seq`; checks once all have arrived."""
+def assembly_html(
+    calls: list[CallAssembly],
+    seq: int,
+    last_seq: int,
+    event: str = "",
+    *,
+    result_images: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Every tool call's arguments as assembled after chunk `seq`; checks once all have arrived.
+
+    `result_images` holds the inline images sent back in each call's result, by call id.
+    """
     return render(
         "assembly.html.j2",
         calls=assembly_context(calls, seq),
@@ -210,6 +220,7 @@ def assembly_html(calls: list[CallAssembly], seq: int, last_seq: int, event: str
         last_seq=last_seq,
         event=event,
         done=seq >= last_seq,
+        result_images=result_images or {},
     )
 
 
@@ -238,12 +249,18 @@ def turn_context(turns: list[Turn]) -> list[dict[str, Any]]:
 
 
 def transcript_html(
-    turns: list[Turn], query: str = "", *, copy: bool = False, sent_images: Sequence[str] = ()
+    turns: list[Turn],
+    query: str = "",
+    *,
+    copy: bool = False,
+    sent_images: Sequence[str] = (),
+    result_images: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The conversation; only turns whose text contains `query` (case-insensitive), marked.
 
     With `copy`, arguments, results and long messages get copy buttons (the
-    notebook view wires them up).
+    notebook view wires them up). `result_images` holds the inline images
+    sent back in tool results, by tool call id, shown as thumbnails there.
     """
     shown = [t for t in turn_context(turns) if query.lower() in t["search"]]
     return render(
@@ -254,6 +271,7 @@ def transcript_html(
         total=len(turns),
         copy=copy,
         sent_images=sent_images,
+        result_images=result_images or {},
     )
 
 

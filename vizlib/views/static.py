@@ -3,9 +3,10 @@
 `static_bundle` is a display bundle shown beside the live view. Its HTML
 holds the report's page for the cassette in a frame that is built only when
 it scrolls into sight (so a live session, where the view hides it, pays
-nothing), and it borrows the page's one copy of plotly.js: the first static
-output of a kernel carries the bundle as inert text, later ones only point
-to it. Its markdown and plain text are what GitHub and terminals show.
+nothing), and it borrows the page's one copy of plotly.js: the kernel's
+first view put it there (`vizlib.views.bundle`); a static copy made outside
+a view carries it itself the first time. Its markdown and plain text are
+what GitHub and terminals show.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 
 from vizlib._plotlyjs import plotly_js
 from vizlib.cassette import Cassette
+from vizlib.views.bundle import inert_plotly, loader, take_plotly
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
 from vizlib.views.labels import short_model
@@ -27,12 +29,6 @@ BORROW = (
     "window.Plotly = (function () {"
     " try { return parent.__vizlibPlotly(); } catch (e) { return undefined; } })();"
 )
-
-
-class _Sent:
-    """Whether this kernel has already put plotly.js into a static output."""
-
-    plotly = False
 
 
 def _loader() -> str:
@@ -122,10 +118,7 @@ def static_html(
 
     `page` is that report page where the caller already has it.
     """
-    carry = charts and not _Sent.plotly
-    if carry:
-        _Sent.plotly = True
-    source = plotly_js().replace("</", "<\\/") if carry else ""
+    carry = charts and take_plotly()
     if charts and cassettes and page is None:
         page = report_page(cassettes[0], redact=redact)
     return render(
@@ -133,7 +126,8 @@ def static_html(
         summaries=[(c, summary_rows(c)) for c in cassettes],
         columns=COLUMNS,
         page=page if charts else "",
-        plotly=source,
+        plotly=inert_plotly() if carry else "",
+        plotly_loader=loader(),
         loader=_loader(),
     )
 

@@ -1,59 +1,53 @@
 """The notebook view: `show(x)` displays an ipywidgets panel over one cassette or several.
 
-Charts are `Charts` widgets (plotly.js once per page, complete figures in
-their state); the tabs are a list of (title, builder) panels, so a new tab
-is one entry. Beside the live view, `show` displays a static copy that
-notebooks keep for readers without a kernel (see `vizlib.views.static`).
+This module holds the widgets and their wiring; what the tabs show is built
+by `vizlib.views.panels` (pandas and the analyses), imported only once a
+view is on the page. `show` displays a view's widgets first and fills them
+after, charts first, so the page loads and lays out the view while the
+kernel builds what it shows. Charts are `Charts` widgets (plotly.js once
+per page, complete figures in their state); the tabs are a list of (title,
+builder) panels, so a new tab is one entry. Beside the live view, `show`
+displays a static copy that notebooks keep for readers without a kernel
+(see `vizlib.views.static`).
 """
 
 from __future__ import annotations
 
 import html
-import weakref
-from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
 
 import ipywidgets as widgets
-import pandas as pd
 from IPython import get_ipython
 from IPython.display import display
 
-from vizlib.analysis.assembly import assemble
-from vizlib.analysis.dashboard import dashboard, failures_of
-from vizlib.analysis.raw import raw_exchange
-from vizlib.analysis.transcript import transcript
-from vizlib.analysis.turns import request_growth
-from vizlib.cassette import Cassette, collect
-from vizlib.corpus import Corpus, as_corpus, names_many
-from vizlib.views.card import card_html
-from vizlib.views.charts import Charts, figure_json
-from vizlib.views.corpus import (
-    NUMERIC,
-    cassettes_dashboard,
-    dashboard_html,
-    filter_rows,
-    turns_html,
-)
-from vizlib.views.figures import context_figure, timeline_figure, usage_figure
+from vizlib.cassette import Cassette
+from vizlib.views.bundle import send_plotly
+from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
-from vizlib.views.html import (
-    assembly_html,
-    error_html,
-    overview_html,
-    raw_html,
-    request_images,
-    style,
-    transcript_html,
-)
-from vizlib.views.labels import interaction_label, plural
-from vizlib.views.runview import is_linear, run_figure, threads_html
-from vizlib.views.static import dashboard_bundle, report_page, static_bundle, summary_text
+
+if TYPE_CHECKING:
+    from vizlib.views.corpusview import CorpusView
+    from vizlib.views.panels import Picked
 
 Panel = tuple[str, Callable[["CassetteView"], widgets.Widget]]
 # Seconds a whole stream takes to play at the default speed.
 PLAY_SECONDS = 10
 PLAY_TICK_MS = 100
 SPEEDS = (1, 3, 10, 30, 100, 300, 1000)
+
+
+@cache
+def _style() -> str:
+    """The views' stylesheet (`vizlib.views.html.style`, read here without pandas)."""
+    sheet = resources.files("vizlib.views").joinpath("templates/style.css")
+    return sheet.read_text(encoding="utf-8")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _overview(view: CassetteView) -> widgets.Widget:
@@ -69,12 +63,7 @@ def _assembly(view: CassetteView) -> widgets.Widget:
 
 
 def _usage(view: CassetteView) -> widgets.Widget:
-    c = view.cassette
-    return Charts(
-        specs=_made(
-            c, "usage", lambda: [usage_figure(c.usage), context_figure(c.usage, c.messages)]
-        )
-    )
+    return view.usage
 
 
 def _transcript(view: CassetteView) -> widgets.Widget:
@@ -87,14 +76,7 @@ def _raw(view: CassetteView) -> widgets.Widget:
 
 def _run(view: CassetteView) -> widgets.Widget:
     """The run's threads as swimlanes; clicking a request selects it in the other tabs."""
-    c = view.cassette
-    table = widgets.HTML(f"<style>{style()}</style>{threads_html(c)}")
-    if is_linear(c):  # one conversation, each request continuing the one before: no lanes
-        note = "<p class='vz vz-muted'>One conversation: each request continues the one before.</p>"
-        return widgets.VBox([widgets.HTML(note), table])
-    lanes = Charts(specs=_made(c, "run", lambda: [run_figure(c)]))
-    lanes.on_click(view._goto)
-    return widgets.VBox([lanes, table])
+    return view.run
 
 
 PANELS: list[Panel] = [
@@ -108,38 +90,36 @@ PANELS: list[Panel] = [
 ]
 TABS = tuple(title for title, _ in PANELS)
 
-# What a view builds from a cassette, kept while the cassette lives: showing
-# the same cassette again (a re-run cell) costs no figure or page rebuilding.
-_BUILT: weakref.WeakKeyDictionary[Cassette, dict[object, Any]] = weakref.WeakKeyDictionary()
-
-
-def _made(cassette: Cassette, key: object, build: Callable[[], Any]) -> Any:
-    built = _BUILT.setdefault(cassette, {})
-    if key not in built:
-        made = build()
-        built[key] = [figure_json(f) for f in made] if isinstance(made, list) else made
-    return built[key]
-
 
 class CassetteView(widgets.VBox):  # type: ignore[misc]
-    """Tabs over one cassette; a selector chooses the interaction the per-interaction tabs show."""
+    """Tabs over one cassette; a selector chooses the interaction the per-interaction tabs show.
+
+    With `fill=False` the widgets start empty, ready to be displayed, and
+    `fill()` builds what they show.
+    """
 
     def __init__(
-        self, cassette: Cassette, *, redact: bool = True, panels: list[Panel] | None = None
+        self,
+        cassette: Cassette,
+        *,
+        redact: bool = True,
+        panels: list[Panel] | None = None,
+        fill: bool = True,
     ) -> None:
         self.cassette = cassette
         self.redact = redact
         self.index = 0
-        turns = turns_html(request_growth(cassette)) if len(cassette) > 1 else ""
-        self.overview = widgets.HTML(overview_html(cassette) + turns)
+        self.overview = widgets.HTML()
         self.selector = widgets.Dropdown(
-            options=[(interaction_label(cassette, i), i) for i in range(len(cassette))],
+            options=[],
             description="interaction",
             layout={"width": "min(640px, 100%)"},
             style={"description_width": "initial"},
         )
         self.timeline = Charts()
         self.timeline.on_click(self._clicked)
+        self.usage = Charts()
+        self.run = widgets.VBox()
         self.slider = widgets.IntSlider(
             description="chunks received",
             min=0,
@@ -160,6 +140,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.end = widgets.Button(description="end", tooltip="jump to the last chunk")
         self.controls = widgets.HBox([self.play, self.slider, self.speed, self.end])
         self.controls.add_class("vz-keys")
+        self.controls.layout.display = "none"
         self.assembly = widgets.HTML()
         self.search = widgets.Text(
             placeholder="filter the transcript", layout={"width": "min(400px, 100%)"}
@@ -171,15 +152,14 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         chosen = PANELS if panels is None else panels
         self.tabs = widgets.Tab(children=[build(self) for _, build in chosen])
         self.tabs.titles = tuple(title for title, _ in chosen)
-        self._calls: list[Any] = []
-        self._events: list[str] = []
-        self._sent_images: list[str] = []
+        self._picked: Picked | None = None
+        self.filled = False
         super().__init__(
             [
                 widgets.HTML(
-                    f"<style>{style()}</style><div class='vz'><b>{html.escape(cassette.name)}</b> "
+                    f"<style>{_style()}</style><div class='vz'><b>{html.escape(cassette.name)}</b> "
                     f"<span class='vz-muted'>{html.escape(cassette.container)}, "
-                    f"{plural(len(cassette), 'interaction')}</span></div>"
+                    f"{_plural(len(cassette), 'interaction')}</span></div>"
                 ),
                 self.selector,
                 self.tabs,
@@ -187,34 +167,57 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
             ]
         )
         self.add_class("vz-view")
+        if fill:
+            self.fill()
+
+    def __repr__(self) -> str:
+        return (
+            f"<CassetteView of {self.cassette.name}: {_plural(len(self.cassette), 'interaction')}>"
+        )
+
+    def fill(self) -> None:
+        """Build what the tabs show: the charts first, then the tables and texts."""
+        if self.filled:
+            return
+        from vizlib.views import built  # noqa: PLC0415 - pandas loads once the view is on the page
+
+        self.filled = True
+        c = self.cassette
+        if len(c):
+            self.timeline.figures = built.timeline_figures(c, 0)
+        self.usage.figures = built.usage_figures(c)
+        from vizlib.views import panels  # noqa: PLC0415 - the analyses, once the charts are out
+
+        self.overview.value = panels.overview(c)
+        self.selector.options = panels.choices(c)
+        self.selector.value = 0 if len(c) else None
         self.selector.observe(lambda change: self.select(change["new"]), names="value")
         self.slider.observe(lambda change: self._show_assembly(change["new"]), names="value")
         self.speed.observe(lambda change: self._set_speed(change["new"]), names="value")
         self.end.on_click(lambda _: setattr(self.slider, "value", self.slider.max))
         self.search.observe(lambda change: self._show_transcript(change["new"]), names="value")
-        if len(cassette):
+        if len(c):
             self.select(0)
-
-    def __repr__(self) -> str:
-        return f"<CassetteView of {summary_text(self.cassette)}>"
+        table, lanes = panels.run_parts(c)
+        if lanes:
+            charts = Charts(lanes)
+            charts.on_click(self._goto)
+            self.run.children = [charts, widgets.HTML(table)]
+        else:
+            self.run.children = [widgets.HTML(panels.LINEAR_NOTE), widgets.HTML(table)]
 
     def select(self, index: int) -> None:
         """Show interaction `index` in the per-interaction tabs."""
+        from vizlib.views import built, panels  # noqa: PLC0415 - loaded by `fill` already
+
+        self.fill()
         self.index = index
-        chunks = self.cassette.chunks
-        rows = chunks[chunks.interaction == index]
-        row = self.cassette.interactions.iloc[index]
-        self.timeline.figures = _made(
-            self.cassette, ("timeline", index), lambda: [timeline_figure(chunks, index)]
-        )
-        # one response: its timeline is one point, so a card of the call comes with it
-        card = "" if bool(row.stream) else card_html(self.cassette, index, redact=self.redact)
-        self.card.value = f"<style>{style()}</style>{card}" if card else ""
-        self._calls = assemble(self.cassette, index, redact=self.redact)
-        self._events = rows.event.fillna("").tolist()
-        total = len(rows)
-        streamed = bool(row.stream) and total > 1
-        self.controls.layout.display = None if streamed else "none"
+        c = self.cassette
+        self.timeline.figures = built.timeline_figures(c, index)
+        self._picked = picked = panels.picked(c, index, redact=self.redact)
+        self.card.value = picked.card
+        total = len(picked.events)
+        self.controls.layout.display = None if picked.streamed else "none"
         self.play.playing = False
         self.play.min = self.slider.min = 0  # lowered first: max may never go below min
         self.play.max = self.slider.max = total
@@ -225,10 +228,8 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         if self.slider.value == total:
             self._show_assembly(total)
         self.slider.value = total
-        raw = raw_exchange(self.cassette, index, redact=self.redact)
-        self._sent_images = request_images(raw.request_body)
         self._show_transcript(self.search.value)
-        self.raw.value = raw_html(raw, redacted=self.redact, copy=True)
+        self.raw.value = picked.raw
 
     def _set_speed(self, per_second: int) -> None:
         per_tick = per_second * PLAY_TICK_MS / 1000
@@ -236,18 +237,18 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.play.interval = max(PLAY_TICK_MS, round(1000 / per_second))
 
     def _show_assembly(self, received: int) -> None:
-        seq = received - 1
-        event = self._events[seq] if 0 <= seq < len(self._events) else ""
-        self.assembly.value = assembly_html(self._calls, seq, self.slider.max - 1, event)
+        from vizlib.views import panels  # noqa: PLC0415 - loaded by `fill` already
+
+        if self._picked is not None:
+            self.assembly.value = panels.assembly(self._picked, received)
 
     def _show_transcript(self, query: str) -> None:
-        row = self.cassette.interactions.iloc[self.index]
-        self.transcript.value = error_html(row) + transcript_html(
-            transcript(self.cassette, self.index, redact=self.redact),
-            query,
-            copy=True,
-            sent_images=self._sent_images,
-        )
+        from vizlib.views import panels  # noqa: PLC0415 - loaded by `fill` already
+
+        if self._picked is not None:
+            self.transcript.value = panels.transcript_of(
+                self.cassette, self.index, query, picked=self._picked, redact=self.redact
+            )
 
     def _clicked(self, seq: int) -> None:
         """A timeline chunk was clicked: the assembly shows the stream up to it."""
@@ -259,98 +260,26 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
             self.selector.value = interaction
 
 
-class CorpusView(widgets.VBox):  # type: ignore[misc]
-    """The dashboard of many cassettes (filter, sort, click a name) above the chosen one's view."""
+def __getattr__(name: str) -> Any:
+    """`CorpusView` lives in `vizlib.views.corpusview` (pandas and pyarrow load with it)."""
+    if name == "CorpusView":
+        from vizlib.views.corpusview import CorpusView  # noqa: PLC0415
 
-    def __init__(
-        self,
-        names: list[str],
-        table: pd.DataFrame,
-        opener: Any,
-        *,
-        redact: bool = True,
-        errors: Sequence[tuple[str, str]] = (),
-    ) -> None:
-        self.names = names
-        self.errors = errors
-        self._open = opener
-        self.redact = redact
-        self.table = table.reset_index(drop=True)
-        self.key, self.ascending = "cassette", True
-        self.filter = widgets.Text(
-            placeholder="filter: name, api, model…",
-            description="cassettes",
-            continuous_update=True,
-            layout={"width": "min(360px, 100%)"},
-        )
-        self.picker = widgets.Dropdown(
-            options=[(n, i) for i, n in enumerate(names)],
-            description="open",
-            layout={"width": "min(640px, 100%)"},
-        )
-        self.dashboard = widgets.HTML(layout={"width": "100%"})
-        self.holder = widgets.VBox()
-        self.hooks = Hooks(
-            {
-                "open": lambda m: self._open_position(m.get("position")),
-                "sort": lambda m: self.sort_by(str(m.get("key"))),
-            }
-        )
-        super().__init__(
-            [
-                widgets.HTML(
-                    f"<style>{style()}</style><div class='vz'><b>{plural(len(names), 'cassette')}"
-                    "</b> <span class='vz-muted'>· click a name to open it, a header to sort</span>"
-                    "</div>"
-                ),
-                widgets.HBox([self.filter, self.picker], layout={"flex_flow": "row wrap"}),
-                self.dashboard,
-                self.holder,
-                self.hooks,
-            ]
-        )
-        self.add_class("vz-view")
-        self.filter.observe(lambda _: self._show_dashboard(), names="value")
-        self.picker.observe(lambda change: self.open_cassette(change["new"]), names="value")
-        self._show_dashboard()
-        if names:
-            self.open_cassette(0)
+        return CorpusView
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def __repr__(self) -> str:
-        return f"<CorpusView of {plural(len(self.names), 'cassette')}>"
 
-    def sort_by(self, key: str) -> None:
-        """Sort the dashboard by column `key`; sorting by it again reverses the order."""
-        if key not in self.table.columns:
-            return
-        if key == self.key:
-            self.ascending = not self.ascending
-        else:
-            self.key, self.ascending = key, key not in NUMERIC
-        self._show_dashboard()
+def _view(
+    x: Any, redact: bool, errors: Literal["show", "raise"], *, fill: bool
+) -> CassetteView | CorpusView:
+    if isinstance(x, Cassette):  # the common case, before the corpus modules load
+        return CassetteView(x, redact=redact, fill=fill)
+    from vizlib.views.corpusview import corpus_view  # noqa: PLC0415 - pandas and pyarrow
 
-    def visible(self) -> pd.DataFrame:
-        """The dashboard's rows as shown: filtered, then sorted."""
-        rows = filter_rows(self.table, self.filter.value)
-        return rows.sort_values(self.key, ascending=self.ascending, na_position="last")
-
-    def _show_dashboard(self) -> None:
-        self.dashboard.value = dashboard_html(
-            self.visible(),
-            opens=True,
-            sorted_by=(self.key, self.ascending),
-            errors=self.errors,
-        )
-
-    def _open_position(self, position: object) -> None:
-        if isinstance(position, int) and 0 <= position < len(self.names):
-            self.picker.value = position
-
-    def open_cassette(self, index: int) -> None:
-        """Show the full view of cassette `index` below the dashboard."""
-        for old in self.holder.children:
-            old.close()
-        self.holder.children = [CassetteView(self._open(self.names[index]), redact=self.redact)]
+    cassettes = corpus_view(x, redact=redact, errors=errors)
+    if isinstance(cassettes, list):
+        return CassetteView(cassettes[0], redact=redact, fill=fill)
+    return cassettes
 
 
 def view(
@@ -360,26 +289,17 @@ def view(
 
     Folders, globs and lists of paths load through `load_many` (see `vizlib.show`).
     """
-    if names_many(x):
-        x = as_corpus(x, errors)
-    if isinstance(x, Corpus):
-        table = dashboard(x.interactions, x.chunks, x.tool_calls, x.usage, x.names)
-        return CorpusView(x.names, table, x.cassette, redact=redact, errors=failures_of(x.errors))
-    cassettes = collect(x)
-    if len(cassettes) == 1:
-        return CassetteView(cassettes[0], redact=redact)
-    by_name = {c.name: c for c in cassettes}
-    return CorpusView(
-        list(by_name), cassettes_dashboard(cassettes), by_name.__getitem__, redact=redact
-    )
+    return _view(x, redact, errors, fill=True)
 
 
 def static_of(shown: CassetteView | CorpusView) -> dict[str, str]:
     """The static copy of a view, shown beside it."""
     if isinstance(shown, CassetteView):
-        c, redact = shown.cassette, shown.redact
-        page = _made(c, ("page", redact), lambda: report_page(c, redact=redact))
-        return static_bundle([c], redact=redact, page=page)
+        from vizlib.views.panels import static_copy  # noqa: PLC0415 - the report's modules
+
+        return static_copy(shown.cassette, redact=shown.redact)
+    from vizlib.views.static import dashboard_bundle  # noqa: PLC0415
+
     return dashboard_bundle(shown.table)
 
 
@@ -388,10 +308,16 @@ def show(x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "sho
 
     Like IPython's `display`, it returns nothing, so each call shows exactly
     one view: as a cell's last line, in a loop, or assigned. Outside IPython
-    it does nothing; `view(x)` builds the widget without displaying it.
+    it does nothing; `view(x)` builds the widget without displaying it. The
+    view's widgets are displayed first and filled after, so the page lays
+    them out while the kernel builds their charts and tables.
     """
-    shown = view(x, redact=redact, errors=errors)
+    send_plotly()
     if get_ipython() is None:
+        view(x, redact=redact, errors=errors)
         return
+    shown = _view(x, redact, errors, fill=False)
     display(shown)  # type: ignore[no-untyped-call]
+    if isinstance(shown, CassetteView):
+        shown.fill()
     display(static_of(shown), raw=True)  # type: ignore[no-untyped-call]

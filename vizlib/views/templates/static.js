@@ -1,18 +1,9 @@
-// vizlib static copy: builds the report frame once it is in sight, and lends it plotly.js.
+// vizlib static copy: builds the report frame once it is in sight; the frame borrows plotly.js
+// from this page (window.__vizlibPlotly, defined by the loader before this script).
 (function () {
   "use strict";
   var root = document.currentScript && document.currentScript.closest(".vz-static");
   if (!root) return;
-  window.__vizlibPlotly = window.__vizlibPlotly || function () {
-    if (window.Plotly && window.Plotly.react) return window.Plotly;
-    var source = document.querySelector("script.vz-plotly-js");
-    if (!source) return undefined;
-    var module = { exports: {} };
-    var tail = "\n;return typeof Plotly !== 'undefined' ? Plotly : module.exports;";
-    window.Plotly = new Function("module", "exports", "define", source.textContent + tail)(
-      module, module.exports, undefined);
-    return window.Plotly;
-  };
   var holder = root.querySelector(".vz-static-frame");
   function fit(frame) {
     try {
