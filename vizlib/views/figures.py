@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from vizlib.frames.summary import per_interaction
 from vizlib.redact import redact_text
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ def usage_arrays(usage: pd.DataFrame, messages: pd.DataFrame | None = None) -> U
 
     With `messages` (of the same cassette), `messages_sent` counts each request's messages.
     """
+    usage = per_interaction(usage)
     arrays = {
         "interaction": usage.interaction.to_numpy(dtype=np.int64),
         **{c: usage[c].to_numpy(dtype=float, na_value=np.nan) for c in TOKEN_COLUMNS},

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from vizlib.analysis.problems import problems
 from vizlib.analysis.threads import thread_table
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 from vizlib.views.figures import escape
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
@@ -83,7 +84,7 @@ def _axis(cassette: Cassette) -> tuple[list[Any], dict[str, Any]]:
 
 
 def _hover(cassette: Cassette, found: dict[int, list[str]]) -> list[str]:
-    usage = cassette.usage
+    usage = per_interaction(cassette.usage)
     links = cassette.links
     out = []
     for index in range(len(cassette)):
