@@ -8,6 +8,7 @@ frame to the wire.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vizlib
-from tests.pages import readable
+from tests.pages import payloads, readable
 from tests.shared import SHARED, require_shared, shared_files
 from tests.wire import count_lines, count_sse_events
 from vizlib.analysis.dashboard import dashboard
@@ -330,7 +331,8 @@ def test_openai_batch_lifecycle_and_results() -> None:
     assert c.chunks[c.chunks.interaction == 9].event.tolist() == [r["custom_id"] for r in lines]
     # one usage row per result line, with its custom_id, model, tokens and batch price
     rows = c.usage[c.usage.interaction == 9]
-    assert rows.batch.all() and not c.usage[c.usage.interaction < 9].batch.any()
+    assert rows.batch.all()
+    assert not c.usage[c.usage.interaction < 9].batch.any()
     assert rows.custom_id.tolist() == [r["custom_id"] for r in lines]
     assert rows.model.tolist() == [r["response"]["body"]["model"] for r in lines]
     tokens = [r["response"]["body"]["usage"]["prompt_tokens"] for r in lines]
@@ -368,7 +370,8 @@ def test_anthropic_batch_results() -> None:
     assert rows.cost_usd.tolist() == pytest.approx(
         [(20 * 1.00 + 5 * 5.00) / 1e6 * 0.5, (19 * 1.00 + 4 * 5.00) / 1e6 * 0.5]
     )
-    assert rows.batch.all() and rows.price_source.str.contains("50% of the list price").all()
+    assert rows.batch.all()
+    assert rows.price_source.str.contains("50% of the list price").all()
 
 
 def test_batch_results_are_summed_once_in_every_view() -> None:
@@ -413,18 +416,47 @@ def test_no_model_call_is_unknown(path: Path) -> None:
     assert (unknown.kind == unknown.endpoint).all()
 
 
-def test_dashboard_problems_equal_the_listed_problems_on_incoming() -> None:
-    require_shared()
-    corpus = vizlib.load_many(INCOMING, cache=False, progress=False)
+OVERVIEW = re.compile(r'<table class="vz-table vz-overview">.*?</table>', re.S)
+BADGE = '<span class="vz-badge vz-bad">'
+
+
+def listed(html: str) -> tuple[int, int]:
+    """Rows and problem badges of the one overview table (the problems panel) in `html`."""
+    (table,) = OVERVIEW.findall(html)
+    return table.count("<tr data-interaction="), table.count(BADGE)
+
+
+def test_dashboard_problems_equal_the_listed_problems_everywhere() -> None:
+    """The dashboard's count is what the report's and the notebook's panels list, secrets too."""
+    from vizlib.standalone.build import corpus_report_html  # noqa: PLC0415
+    from vizlib.views.html import overview_html  # noqa: PLC0415
+    from vizlib.views.widget import view as build_view  # noqa: PLC0415
+
+    corpus = vizlib.load_many(every_file(), cache=False, progress=False)
+    assert corpus.errors.empty
     table = dashboard(
         corpus.interactions, corpus.chunks, corpus.tool_calls, corpus.usage, corpus.names
-    )
-    for row in table.itertuples():
-        found = problems(corpus.cassette(row.cassette))
-        # secret findings are listed too, but counted by `vizlib check`, not by the dashboard
-        listed = sum(1 for v in found.values() for p in v if not p.startswith("secret/"))
-        assert row.problems == listed, row.cassette
-    kinds = dict(zip(table.cassette, table.kind, strict=True))
+    ).set_index("cassette")
+    sections = payloads(corpus_report_html(corpus))
+    assert len(sections) == len(corpus.names) == len(every_file())
+    secrets = 0
+    for name, section in zip(corpus.names, sections, strict=True):
+        c = corpus.cassette(name)
+        row = table.loc[name]
+        found = [p for v in problems(c).values() for p in v]
+        assert row.problems == len(found), name
+        assert row.secrets == sum(1 for p in found if p.startswith("secret/")), name
+        assert listed(str(section["html"])) == (len(c), row.problems), name
+        # the notebook's overview panel renders `overview_html`; the widget itself for those
+        # with problems (building every widget would take a minute)
+        assert listed(overview_html(c)) == (len(c), row.problems), name
+        if row.problems:
+            assert listed(build_view(c).overview.value) == (len(c), row.problems), name
+        secrets += row.secrets
+    # the corpus holds real leaked secrets: the invariant is not met by counting none
+    assert secrets > 0
+    assert (table.problems > table.secrets).sum() > 0
+    kinds = table.kind.to_dict()
     assert kinds[next(n for n in kinds if "batch_with_openai" in n)] == "batch, files"
 
 

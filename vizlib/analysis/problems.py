@@ -1,8 +1,10 @@
 """What looks wrong in a cassette, per interaction, in a few words each.
 
-The stream and tool-call problems are those the dashboard counts; then the
-secrets `vizlib check` reports (`secret/...` labels: rule, place, first 4
-characters and length), so the views' problems panel and the check agree.
+One definition for every view: the problems panels list exactly these, and
+the dashboard's `problems` column counts exactly these, from the frames
+(`interactions.n_secrets` counts the secrets). Secrets are the findings
+`vizlib check` reports (`secret/...` labels: rule, place, first 4 characters
+and length), so the views and the check agree too.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from vizlib.secrets.records import exchange_secrets
 def problems(cassette: Cassette) -> dict[int, list[str]]:
     """Short labels of what went wrong in each interaction (empty where nothing did).
 
-    Secret labels start with `secret/`; the others are what the dashboard's
-    `problems` column counts.
+    Secret labels start with `secret/` (the dashboard's `secrets` column
+    counts them); the dashboard's `problems` column counts every label.
     """
     out: dict[int, list[str]] = {}
     for record in cassette.records:

@@ -28,6 +28,7 @@ TITLES = {
     "errors": "errors",
     "roundtrip_failures": "round-trip failures",
     "schema_failures": "schema failures",
+    "secrets": "secrets",
     "problems": "problems",
     "kind": "kind",
 }
@@ -41,6 +42,7 @@ NUMERIC = {
     "errors",
     "roundtrip_failures",
     "schema_failures",
+    "secrets",
     "problems",
 }
 
