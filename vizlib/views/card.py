@@ -56,7 +56,7 @@ def card_rows(cassette: Cassette, index: int, *, redact: bool = True) -> list[tu
         ("cost", cost(usage.cost_usd, usage.cost_source)),
         ("price", _text(usage.price_source)),
         ("answer", answer[:PREVIEW] + ("…" if len(answer) > PREVIEW else "")),
-        ("error", _text(row.error)),
+        ("error", redact_text(_text(row.error)) if redact else _text(row.error)),
     ]
     return [(label, value) for label, value in rows if value]
 

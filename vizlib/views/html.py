@@ -19,6 +19,7 @@ from vizlib.analysis.raw import RawExchange
 from vizlib.analysis.transcript import Turn
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import interaction_summary
+from vizlib.redact import redact_text
 from vizlib.views.format import cost, count, seconds
 from vizlib.views.labels import failed
 
@@ -257,12 +258,17 @@ def transcript_html(
     )
 
 
-def error_html(interaction: Any) -> str:
-    """A failed interaction's status and error message, above its transcript; empty otherwise."""
+def error_html(interaction: Any, *, redact: bool = True) -> str:
+    """A failed interaction's status and error message, above its transcript; empty otherwise.
+
+    With `redact`, secrets in the message (a 401 that echoes the key) are masked.
+    """
     problem = failed(interaction.status, interaction.error)
     if not problem:
         return ""
     message = interaction.error if isinstance(interaction.error, str) else ""
+    if redact:
+        message = redact_text(message)
     return render("error.html.j2", problem=problem, message=message)
 
 

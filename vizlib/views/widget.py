@@ -242,7 +242,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
 
     def _show_transcript(self, query: str) -> None:
         row = self.cassette.interactions.iloc[self.index]
-        self.transcript.value = error_html(row) + transcript_html(
+        self.transcript.value = error_html(row, redact=self.redact) + transcript_html(
             transcript(self.cassette, self.index, redact=self.redact),
             query,
             copy=True,
