@@ -5,7 +5,9 @@ input, cached input, cache writes and output, each row with its source and
 as-of date. A model matches a row when its normalised name starts with the
 row's `model` (longest match wins): `anthropic/claude-sonnet-4`,
 `us.anthropic.claude-haiku-4-5-20251001-v1:0` and `claude-3-7-sonnet@20250219`
-all match. Unknown models cost NaN: a price is never guessed.
+all match. A row whose `model` ends in `$` matches that name only
+(`command$` is Cohere's legacy Command, not every `command-...` model).
+Unknown models cost NaN: a price is never guessed.
 
 A row's `batch_factor` is the share of the list price its provider charges
 for results of its batch API (0.5 where batches cost half); a batch result
@@ -59,6 +61,11 @@ def normalise_model(model: str) -> str:
     return name.split("@", 1)[0]
 
 
+def _matches(name: str, pattern: str) -> bool:
+    """A model name against a row: a prefix, or the whole name where the row ends in `$`."""
+    return name == pattern[:-1] if pattern.endswith("$") else name.startswith(pattern)
+
+
 def _number(text: str | None) -> float | None:
     return float(text) if text not in (None, "") else None
 
@@ -104,7 +111,7 @@ class PriceTable:
         if not model:
             return None
         name = normalise_model(model)
-        return next((p for p in self.prices if name.startswith(p.model)), None)
+        return next((p for p in self.prices if _matches(name, p.model)), None)
 
     def estimate(
         self, model: str | None, usage: Usage, *, batch: bool = False
