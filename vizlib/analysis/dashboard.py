@@ -19,10 +19,8 @@ DASHBOARD_COLUMNS = {
     "errors": "interactions with an HTTP error or an error in the response",
     "roundtrip_failures": "tool calls the client sent back changed",
     "schema_failures": "tool calls whose arguments do not match their declared schema",
-    "secrets": "secrets found in the recording (placeholders not counted), as `vizlib check` "
-    "reports them",
     "problems": "all problems found: errors, unreadable events, streams that ended early, "
-    "tool arguments that are not JSON, round-trip and schema failures, secrets",
+    "tool arguments that are not JSON, round-trip and schema failures",
     "kind": "kinds of call: chat, embeddings, images, audio, batch... (side requests too)",
 }
 
@@ -120,9 +118,6 @@ def dashboard(
     # one problem per interaction, however many of its events could not be read
     table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
     table["not_json"] = _count(~tool_calls.valid_json.astype(bool), owner)
-    table["secrets"] = interactions.n_secrets.groupby(
-        interactions.cassette, sort=False, observed=True
-    ).sum()
     table[["roundtrip_failures", "schema_failures"]] = (
         # Float64 first: with no tool calls at all these come out boolean, which refuses 0
         table[["roundtrip_failures", "schema_failures"]].astype("Float64").fillna(0).astype("int64")
@@ -137,7 +132,6 @@ def dashboard(
         "ended_early",
         "unreadable",
         "not_json",
-        "secrets",
     ]
     table[counts] = table[counts].fillna(0).astype("int64")
     table["problems"] = table[counts[1:]].sum(axis=1)

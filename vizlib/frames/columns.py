@@ -62,11 +62,6 @@ INTERACTIONS = (
     Column("n_chunks", "int64", "rows in `chunks` for this interaction"),
     Column("n_comments", "int64", "SSE comment lines (keep-alives), not events"),
     Column("n_tool_calls", "int64", "tool calls the model made"),
-    Column(
-        "n_secrets",
-        "int64",
-        "secrets found in the exchange (placeholders not counted): its `secret/...` problems",
-    ),
     Column("finish_reason", STR, "why generation stopped, as the provider said it"),
     Column("complete", "bool", "False where a stream ended early (no end marker)"),
     Column("error", STR, "error message the response carried, if any"),

@@ -13,7 +13,6 @@ from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
 from vizlib.records import BatchResult, CallFacts, Interaction, Usage
 from vizlib.redact import redact_url
-from vizlib.secrets.records import exchange_secrets
 from vizlib.threads import run_links
 
 Row = tuple[Any, ...]
@@ -69,7 +68,6 @@ def interaction_rows(name: str, interactions: Sequence[Interaction]) -> Iterator
             len(decoded.chunks),
             decoded.n_comments,
             len(decoded.tool_calls),
-            sum(1 for s in exchange_secrets(item.exchange) if s.real),
             decoded.finish_reason,
             decoded.complete,
             decoded.error,

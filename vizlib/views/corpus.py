@@ -28,7 +28,6 @@ TITLES = {
     "errors": "errors",
     "roundtrip_failures": "round-trip failures",
     "schema_failures": "schema failures",
-    "secrets": "secrets",
     "problems": "problems",
     "kind": "kind",
 }
@@ -42,7 +41,6 @@ NUMERIC = {
     "errors",
     "roundtrip_failures",
     "schema_failures",
-    "secrets",
     "problems",
 }
 

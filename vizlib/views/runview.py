@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vizlib.analysis.problems import problems
+from vizlib.analysis.problems import problems, secrets
 from vizlib.analysis.threads import thread_table
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
@@ -119,7 +119,8 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
     lanes = _lane_names(cassette, order)
     y_of = {thread: lanes[thread] for thread in order}
     x, xaxis = _axis(cassette)
-    found = problems(cassette)
+    leaks = secrets(cassette)
+    found = {index: labels + leaks[index] for index, labels in problems(cassette).items()}
     hover = _hover(cassette, found)
     links = cassette.links
     data: list[dict[str, Any]] = []
