@@ -8,6 +8,7 @@ frame to the wire.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vizlib
-from tests.pages import readable
+from tests.pages import payloads, readable
 from tests.shared import SHARED, require_shared, shared_files
 from tests.wire import count_lines, count_sse_events
 from vizlib.analysis.dashboard import dashboard
@@ -328,13 +329,22 @@ def test_openai_batch_lifecycle_and_results() -> None:
         2,
     )
     assert c.chunks[c.chunks.interaction == 9].event.tolist() == [r["custom_id"] for r in lines]
-    tokens = sum(r["response"]["body"]["usage"]["prompt_tokens"] for r in lines)
-    u = c.usage.iloc[-1]
-    assert (u.model, u.input_tokens, u.output_tokens) == ("text-embedding-3-small", tokens, 0)
-    assert u.cost_usd == pytest.approx(tokens * 0.02 / 1e6 * 0.5)
-    assert "50% of the list price" in u.price_source
-    # the lifecycle objects repeat the batch's usage: only the results count
-    assert c.usage.input_tokens.notna().sum() == 1
+    # one usage row per result line, with its custom_id, model, tokens and batch price
+    rows = c.usage[c.usage.interaction == 9]
+    assert rows.batch.all()
+    assert not c.usage[c.usage.interaction < 9].batch.any()
+    assert rows.custom_id.tolist() == [r["custom_id"] for r in lines]
+    assert rows.model.tolist() == [r["response"]["body"]["model"] for r in lines]
+    tokens = [r["response"]["body"]["usage"]["prompt_tokens"] for r in lines]
+    assert rows.input_tokens.tolist() == tokens
+    assert rows.output_tokens.tolist() == [0, 0]
+    assert rows.cost_usd.tolist() == pytest.approx([t * 0.02 / 1e6 * 0.5 for t in tokens])
+    assert set(rows.price_source) == {
+        "https://openai.com/api/pricing (as of 2026-11-26); batch results at 50% of the list price"
+    }
+    # the lifecycle objects repeat the batch's usage: only the results count, each once
+    assert c.usage.input_tokens.sum() == sum(tokens)
+    assert len(c.usage) == len(ia) + len(lines) - 1
 
 
 def test_anthropic_batch_results() -> None:
@@ -350,12 +360,52 @@ def test_anthropic_batch_results() -> None:
     assert c.interactions.iloc[0].n_inputs == 2
     assert response_text(c, 11) == ["4", "Jupiter"]
     usages = [r["result"]["message"]["usage"] for r in lines]
-    u = c.usage.iloc[11]
-    assert (u.input_tokens, u.output_tokens) == (
-        sum(x["input_tokens"] for x in usages),
-        sum(x["output_tokens"] for x in usages),
+    rows = c.usage[c.usage.interaction == 11]
+    assert rows.custom_id.tolist() == [r["custom_id"] for r in lines]
+    assert rows.model.tolist() == [r["result"]["message"]["model"] for r in lines]
+    assert rows.input_tokens.tolist() == [x["input_tokens"] for x in usages]
+    assert rows.output_tokens.tolist() == [x["output_tokens"] for x in usages]
+    assert [(x["input_tokens"], x["output_tokens"]) for x in usages] == [(20, 5), (19, 4)]
+    # claude-haiku-4-5 lists at $1 in / $5 out per million tokens; batches at half
+    assert rows.cost_usd.tolist() == pytest.approx(
+        [(20 * 1.00 + 5 * 5.00) / 1e6 * 0.5, (19 * 1.00 + 4 * 5.00) / 1e6 * 0.5]
     )
-    assert u.cost_usd == pytest.approx((39 * 1.00 + 9 * 5.00) / 1e6 * 0.5)
+    assert rows.batch.all()
+    assert rows.price_source.str.contains("50% of the list price").all()
+
+
+def test_batch_results_are_summed_once_in_every_view() -> None:
+    from vizlib.analysis.threads import thread_table  # noqa: PLC0415
+    from vizlib.frames.summary import interaction_summary, per_interaction  # noqa: PLC0415
+    from vizlib.views.card import card_rows  # noqa: PLC0415
+    from vizlib.views.figures import usage_arrays  # noqa: PLC0415
+
+    path = incoming("ruby_llm/*batch_with_anthropic*")
+    lines = [
+        json.loads(line)
+        for line in raw(path)["http_interactions"][-1]["response"]["body"]["string"].splitlines()
+        if line.strip()
+    ]
+    tokens_in = sum(r["result"]["message"]["usage"]["input_tokens"] for r in lines)
+    tokens_out = sum(r["result"]["message"]["usage"]["output_tokens"] for r in lines)
+    c = vizlib.load(path)
+    usage = c.usage
+    assert len(usage) == len(c.interactions) + len(lines) - 1
+    whole = per_interaction(usage)
+    assert whole.interaction.tolist() == c.interactions.interaction.tolist()
+    assert (whole.input_tokens.iloc[11], whole.output_tokens.iloc[11]) == (tokens_in, tokens_out)
+    assert whole.cost_usd.iloc[11] == pytest.approx(usage.cost_usd.sum())
+    summary = interaction_summary(c.interactions, usage, c.tool_calls)
+    assert len(summary) == len(c.interactions)
+    assert summary.input_tokens.iloc[11] == tokens_in
+    assert dict(card_rows(c, 11))["input tokens"] == str(tokens_in)
+    assert usage_arrays(usage)["input_tokens"].tolist()[11] == tokens_in
+    threads = thread_table(c)
+    assert threads.input_tokens.sum() == tokens_in
+    assert threads.requests.sum() + threads.side_requests.sum() == len(c.interactions)
+    table = dashboard(c.interactions, c.chunks, c.tool_calls, usage, [c.name])
+    assert table.input_tokens.tolist() == [tokens_in]
+    assert table.cost_usd.tolist() == pytest.approx([usage.cost_usd.sum()])
 
 
 @pytest.mark.parametrize("path", every_file(), ids=lambda p: p.name[-60:])
@@ -366,18 +416,61 @@ def test_no_model_call_is_unknown(path: Path) -> None:
     assert (unknown.kind == unknown.endpoint).all()
 
 
-def test_dashboard_problems_equal_the_listed_problems_on_incoming() -> None:
-    require_shared()
-    corpus = vizlib.load_many(INCOMING, cache=False, progress=False)
+OVERVIEW = re.compile(r'<table class="vz-table vz-overview">.*?</table>', re.S)
+CELL = re.compile(r'<td class="vz-(problems|secrets)">(.*?)</td>', re.S)
+BADGE = '<span class="vz-badge vz-bad">'
+
+
+def listed(html: str) -> tuple[int, int, int]:
+    """Rows, problem badges and secret badges of the one overview table in `html`."""
+    (table,) = OVERVIEW.findall(html)
+    counts = {"problems": 0, "secrets": 0}
+    for heading, cell in CELL.findall(table):
+        counts[heading] += cell.count(BADGE)
+    assert table.count(BADGE) == sum(counts.values())
+    return table.count("<tr data-interaction="), counts["problems"], counts["secrets"]
+
+
+def test_dashboard_problems_equal_the_listed_problems_everywhere() -> None:
+    """The dashboard's count is what the report's and the notebook's problems panels list.
+
+    Secrets are listed too, under their own heading: exactly what `vizlib check` finds.
+    """
+    from vizlib.analysis.problems import secrets  # noqa: PLC0415
+    from vizlib.check import run_check  # noqa: PLC0415
+    from vizlib.standalone.build import corpus_report_html  # noqa: PLC0415
+    from vizlib.views.html import overview_html  # noqa: PLC0415
+    from vizlib.views.widget import view as build_view  # noqa: PLC0415
+
+    files = every_file()
+    corpus = vizlib.load_many(files, cache=False, progress=False)
+    assert corpus.errors.empty
     table = dashboard(
         corpus.interactions, corpus.chunks, corpus.tool_calls, corpus.usage, corpus.names
-    )
-    for row in table.itertuples():
-        found = problems(corpus.cassette(row.cassette))
-        # secret findings are listed too, but counted by `vizlib check`, not by the dashboard
-        listed = sum(1 for v in found.values() for p in v if not p.startswith("secret/"))
-        assert row.problems == listed, row.cassette
-    kinds = dict(zip(table.cassette, table.kind, strict=True))
+    ).set_index("cassette")
+    sections = payloads(corpus_report_html(corpus))
+    assert len(sections) == len(corpus.names) == len(files)
+    leaked = 0
+    for name, section in zip(corpus.names, sections, strict=True):
+        c = corpus.cassette(name)
+        expected = (
+            len(c),
+            int(table.loc[name, "problems"]),
+            sum(len(v) for v in secrets(c).values()),
+        )
+        assert expected[1] == sum(len(v) for v in problems(c).values()), name
+        assert listed(str(section["html"])) == expected, name
+        # the notebook's overview panel renders `overview_html`; the widget itself is built
+        # for those with something listed (building every widget would take a minute)
+        assert listed(overview_html(c)) == expected, name
+        if expected[1] or expected[2]:
+            assert listed(build_view(c).overview.value) == expected, name
+        leaked += expected[2]
+    # the corpus holds both: the invariants are not met by listing nothing
+    assert table.problems.sum() > 0
+    found = run_check(files, cache=False).findings
+    assert leaked == sum(1 for f in found if f.rule.startswith("secret/")) > 0
+    kinds = table.kind.to_dict()
     assert kinds[next(n for n in kinds if "batch_with_openai" in n)] == "batch, files"
 
 

@@ -325,9 +325,9 @@ def test_cli_report_and_summary(tmp_path: Path) -> None:
 
 
 def test_problems_panel_lists_secrets_without_them(cassette: vizlib.Cassette) -> None:
-    from vizlib.analysis.problems import problems  # noqa: PLC0415
+    from vizlib.analysis.problems import secrets  # noqa: PLC0415
 
-    found = problems(cassette)
+    found = secrets(cassette)
     labels = [label for labels in found.values() for label in labels]
     assert any(label.startswith("secret/signed-url") for label in labels)
     assert any(label.startswith("secret/oauth-token in the request body") for label in labels)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import vizlib
+from tests.shared import require_shared
 from vizlib.decoders import anthropic, gemini, openai_chat
 from vizlib.pricing import PriceTable, normalise_model
 from vizlib.records import Usage
@@ -130,3 +132,129 @@ def test_every_shipped_price_names_its_source_and_date() -> None:
         assert price.input > 0
         # embeddings generate nothing: their only price is the input's
         assert price.output > 0 or "embed" in price.model
+
+
+# (file, interaction, model, input, cached, output, USD per million: input, cached, output, source)
+PRICED = [
+    (
+        "cassettes/fantasy/TestOpenAICompatObjectGeneration/xai-grok-4-fast/simple_object.yaml",
+        0,
+        "grok-4-fast-reasoning",
+        (401, 305, 44),
+        (0.20, 0.05, 0.50),
+        "https://docs.x.ai/docs/models (as of 2025-09-19)",
+    ),
+    (
+        "incoming/pydantic-ai/tests__models__cassettes__test_xai__"
+        "test_xai_builtin_mcp_server_tool_stream.xai.yaml",
+        0,
+        "grok-4-fast-reasoning",
+        (1783, 853, 403),
+        (0.20, 0.05, 0.50),
+        "https://docs.x.ai/docs/models (as of 2025-09-19)",
+    ),
+    (
+        "cassettes/pydantic-ai/tests__models__cassettes__test_multimodal_tool_returns__"
+        "test_multimodal_tool_return_matrix[direct-url_force_download-audio-xai].xai.yaml",
+        0,
+        "grok-4-1-fast-non-reasoning",
+        (359, 314, 15),
+        (0.20, 0.05, 0.50),
+        "https://docs.x.ai/developers/pricing (as of 2026-11-26)",
+    ),
+    (
+        "incoming/pydantic-ai/tests__models__xai__cassettes__test_search_tools__"
+        "test_xai_builtin_file_search_tool.xai.yaml",
+        2,
+        "grok-4.3",
+        (2417, 1152, 120),
+        (1.25, 0.20, 2.50),
+        "https://docs.x.ai/developers/pricing (as of 2026-11-26)",
+    ),
+    (
+        "incoming/openllmetry/packages__opentelemetry-instrumentation-cohere__tests__cassettes__"
+        "test_chat__test_cohere_chat_legacy_with_streaming.yaml",
+        0,
+        "command",
+        (69, 0, 116),
+        (1.00, 1.00, 2.00),
+        "https://cohere.com/pricing (legacy models) (as of 2026-05-04)",
+    ),
+    (
+        "cassettes/openllmetry/packages__opentelemetry-instrumentation-langchain__tests__"
+        "cassettes__test_chains__test_stream_with_events_with_content.yaml",
+        0,
+        "command-r-08-2024",
+        (212, 208, 36),
+        # Cohere publishes no cache-read price: cached tokens cost the input price
+        (0.15, 0.15, 0.60),
+        "https://cohere.com/pricing (as of 2026-11-11)",
+    ),
+    (
+        "cassettes/ruby_llm/spec__fixtures__vcr_cassettes__chat_streaming_responses_cohere_"
+        "command-a-03-2025_supports_streaming_responses.yml",
+        0,
+        "command-a-03-2025",
+        (502, 448, 24),
+        (2.50, 2.50, 10.00),
+        "https://cohere.com/pricing (as of 2025-03-13)",
+    ),
+    (
+        "cassettes/ruby_llm/spec__fixtures__vcr_cassettes__chat_with_extended_thinking_vertexai_"
+        "gemini-3-flash-preview_streams_thinking_content_when_available.yml",
+        1,
+        "gemini-3-flash-preview",
+        (43, 0, 1375),
+        (0.50, 0.05, 3.00),
+        "https://ai.google.dev/gemini-api/docs/pricing (text/image/video input) (as of 2026-07-04)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "interaction", "model", "tokens", "rates", "source"),
+    PRICED,
+    ids=[f"{p[2]}-{p[0][-40:]}" for p in PRICED],
+)
+def test_more_families_are_priced_from_their_providers_pages(
+    name: str,
+    interaction: int,
+    model: str,
+    tokens: tuple[int, int, int],
+    rates: tuple[float, float, float],
+    source: str,
+) -> None:
+    path = require_shared().parent / name
+    u = vizlib.load(path).usage.iloc[interaction]
+    assert u.model == model
+    cached_tokens = 0 if pd.isna(u.cached_tokens) else u.cached_tokens
+    assert (u.input_tokens, cached_tokens, u.output_tokens) == tokens
+    fresh, cached, out = tokens
+    expected = ((fresh - cached) * rates[0] + cached * rates[1] + out * rates[2]) / 1e6
+    assert u.cost_usd == pytest.approx(expected)
+    assert (u.cost_source, u.price_source) == ("estimated", source)
+
+
+def test_a_row_ending_in_dollar_prices_that_model_only() -> None:
+    table = PriceTable.default()
+    assert table.find("command").model == "command$"  # type: ignore[union-attr]
+    for other in ("command-light", "command-r-plus-08-2024", "command-a-vision-07-2025"):
+        assert table.find(other) is None, other
+    assert table.find("command-r-08-2024").model == "command-r-08-2024"  # type: ignore[union-attr]
+
+
+def test_a_batch_result_costs_the_providers_batch_share_or_nothing() -> None:
+    table = PriceTable.default()
+    usage = Usage(input_tokens=1000, output_tokens=100)
+    listed, _ = table.estimate("gpt-4o-mini", usage)
+    batched, label = table.estimate("gpt-4o-mini", usage, batch=True)
+    assert batched == pytest.approx(listed * 0.5)
+    assert label == (
+        "https://openai.com/api/pricing (as of 2025-08-07); batch results at 50% of the list price"
+    )
+    # Cohere's row says nothing of batches: a batch result of it is not priced
+    assert table.estimate("embed-v4.0", usage)[1] is not None
+    assert table.estimate("embed-v4.0", usage, batch=True) == (
+        pytest.approx(math.nan, nan_ok=True),
+        None,
+    )

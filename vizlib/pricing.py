@@ -5,7 +5,13 @@ input, cached input, cache writes and output, each row with its source and
 as-of date. A model matches a row when its normalised name starts with the
 row's `model` (longest match wins): `anthropic/claude-sonnet-4`,
 `us.anthropic.claude-haiku-4-5-20251001-v1:0` and `claude-3-7-sonnet@20250219`
-all match. Unknown models cost NaN: a price is never guessed.
+all match. A row whose `model` ends in `$` matches that name only
+(`command$` is Cohere's legacy Command, not every `command-...` model).
+Unknown models cost NaN: a price is never guessed.
+
+A row's `batch_factor` is the share of the list price its provider charges
+for results of its batch API (0.5 where batches cost half); a batch result
+of a model whose row has none costs NaN, since the discount is not known.
 """
 
 from __future__ import annotations
@@ -35,17 +41,29 @@ class Price:
     output: float
     source: str
     as_of: str
+    batch_factor: float | None = None
 
     @property
     def label(self) -> str:
         """Where the price came from, and as of when."""
         return f"{self.source} (as of {self.as_of})"
 
+    @property
+    def batch_label(self) -> str:
+        """The label of a batch result's price: the list price's, and the discount."""
+        share = f"{(self.batch_factor or 0) * 100:g}%"
+        return f"{self.label}; batch results at {share} of the list price"
+
 
 def normalise_model(model: str) -> str:
     """A model name without router prefixes, cloud vendor prefixes or Vertex `@version`."""
     name = _VENDOR_PREFIX.sub("", model.strip().lower())
     return name.split("@", 1)[0]
+
+
+def _matches(name: str, pattern: str) -> bool:
+    """A model name against a row: a prefix, or the whole name where the row ends in `$`."""
+    return name == pattern[:-1] if pattern.endswith("$") else name.startswith(pattern)
 
 
 def _number(text: str | None) -> float | None:
@@ -77,6 +95,7 @@ class PriceTable:
                     output=float(row["output_per_mtok"]),
                     source=row["source"],
                     as_of=row["as_of"],
+                    batch_factor=_number(row.get("batch_factor")),
                 )
                 for row in rows
             ]
@@ -92,12 +111,19 @@ class PriceTable:
         if not model:
             return None
         name = normalise_model(model)
-        return next((p for p in self.prices if name.startswith(p.model)), None)
+        return next((p for p in self.prices if _matches(name, p.model)), None)
 
-    def estimate(self, model: str | None, usage: Usage) -> tuple[float, str | None]:
-        """Estimated cost in USD and the price's label; (NaN, None) where it cannot be known."""
+    def estimate(
+        self, model: str | None, usage: Usage, *, batch: bool = False
+    ) -> tuple[float, str | None]:
+        """Estimated cost in USD and the price's label; (NaN, None) where it cannot be known.
+
+        `batch` prices a result of a batch API at the row's `batch_factor`.
+        """
         price = self.find(model)
         if price is None or usage.input_tokens is None or usage.output_tokens is None:
+            return math.nan, None
+        if batch and price.batch_factor is None:
             return math.nan, None
         cached = usage.cached_tokens or 0
         written = usage.cache_write_tokens or 0
@@ -108,6 +134,8 @@ class PriceTable:
             + written * (price.cache_write if price.cache_write is not None else price.input)
             + usage.output_tokens * price.output
         ) / 1e6
+        if batch:
+            return cost * (price.batch_factor or 0.0), price.batch_label
         return cost, price.label
 
 

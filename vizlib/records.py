@@ -208,6 +208,15 @@ class CallFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchResult:
+    """One result line of a downloaded batch results file: its id, model and usage."""
+
+    custom_id: str
+    model: str | None
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
 class Decoded:
     """What a decoder read from one exchange."""
 
@@ -227,6 +236,7 @@ class Decoded:
     complete: bool = True
     error: str | None = None
     facts: CallFacts = field(default_factory=CallFacts)
+    results: tuple[BatchResult, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

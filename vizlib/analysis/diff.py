@@ -18,6 +18,7 @@ import pandas as pd
 
 from vizlib.cassette import Cassette
 from vizlib.conversation import parse_arguments
+from vizlib.frames.summary import per_interaction
 from vizlib.records import Interaction, Message
 
 CONVERSATION_KEYS = frozenset(
@@ -230,7 +231,8 @@ def _response_changes(old: Interaction, new: Interaction) -> list[Change]:
 
 def _numbers(old: Cassette, new: Cassette, i: int, j: int) -> tuple[Number, ...]:
     def value(cassette: Cassette, index: int, frame: str, column: str) -> float:
-        raw = getattr(cassette, frame)[column].iloc[index]
+        table = getattr(cassette, frame)
+        raw = (per_interaction(table) if frame == "usage" else table)[column].iloc[index]
         return math.nan if pd.isna(raw) else float(raw)
 
     pairs = [

@@ -1,8 +1,11 @@
 """What looks wrong in a cassette, per interaction, in a few words each.
 
-The stream and tool-call problems are those the dashboard counts; then the
-secrets `vizlib check` reports (`secret/...` labels: rule, place, first 4
-characters and length), so the views' problems panel and the check agree.
+One definition for every view: `problems` are the stream and tool-call
+problems, exactly what the dashboard's `problems` column counts from the
+frames (and `vizlib check`'s stream, HTTP and tool rules report). Secrets
+are listed apart, by `secrets`: the findings `vizlib check` reports
+(`secret/...` labels: rule, place, first 4 characters and length), which
+the panels show under their own heading.
 """
 
 from __future__ import annotations
@@ -15,8 +18,7 @@ from vizlib.secrets.records import exchange_secrets
 def problems(cassette: Cassette) -> dict[int, list[str]]:
     """Short labels of what went wrong in each interaction (empty where nothing did).
 
-    Secret labels start with `secret/`; the others are what the dashboard's
-    `problems` column counts.
+    The dashboard's `problems` column counts exactly these labels.
     """
     out: dict[int, list[str]] = {}
     for record in cassette.records:
@@ -38,6 +40,13 @@ def problems(cassette: Cassette) -> dict[int, list[str]]:
                 found.append(f"{call.name}: schema mismatch")
             if call.roundtrip is False:
                 found.append(f"{call.name}: {call.change or 'sent back changed'}")
-        found += [s.label for s in exchange_secrets(record.exchange) if s.real]
         out[record.index] = found
     return out
+
+
+def secrets(cassette: Cassette) -> dict[int, list[str]]:
+    """The secrets recorded in each interaction, as `vizlib check` labels them (never the value)."""
+    return {
+        record.index: [s.label for s in exchange_secrets(record.exchange) if s.real]
+        for record in cassette.records
+    }

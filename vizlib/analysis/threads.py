@@ -12,6 +12,7 @@ import pandas as pd
 
 from vizlib.analysis.transcript import Turn, transcript
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 
 _SUMS = ("input_tokens", "output_tokens", "cost_usd")
 
@@ -24,7 +25,7 @@ def thread_table(cassette: Cassette) -> pd.DataFrame:
     Costs are NaN where no request of the thread (or its children) has a cost.
     """
     ia = cassette.interactions[["interaction", "thread", "parent", "relation", "model"]]
-    usage = cassette.usage[["interaction", *_SUMS]]
+    usage = per_interaction(cassette.usage)[["interaction", *_SUMS]]
     joined = ia.merge(usage, on="interaction", how="left")
     joined["side"] = joined.relation == "side"
     grouped = joined.groupby("thread", sort=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 from vizlib.records import Interaction, Message
 
 
@@ -71,7 +72,7 @@ def _relation_text(item: Interaction, parent: int | None, relation: str) -> str 
 
 def request_growth(cassette: Cassette) -> list[RequestGrowth]:
     """Each request against its parent: messages, shared prefix, additions, and cache use."""
-    usage = cassette.usage.set_index("interaction")
+    usage = per_interaction(cassette.usage).set_index("interaction")
     out = []
     for item, link in zip(cassette.records, cassette.links, strict=True):
         messages = _requests(item)

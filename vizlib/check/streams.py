@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from vizlib.check.findings import RULES, Finding, clean, fingerprint
+from vizlib.redact import redact_text
 
 MODEL_HOSTS = (
     "api.openai.com",
@@ -54,10 +55,12 @@ def _interactions(frame: pd.DataFrame) -> Iterator[tuple[str, str, str, int, str
     ):
         has_error = error is not None and error is not pd.NA
         if status >= 400:
-            text = f": {error}" if has_error else ""
+            text = f": {redact_text(error)}" if has_error else ""
             yield _make(cassette, "http/error-status", f"HTTP {status}{text}", index)
         elif has_error:
-            yield _make(cassette, "stream/error-event", f"error in response: {error}", index)
+            yield _make(
+                cassette, "stream/error-event", f"error in response: {redact_text(error)}", index
+            )
         if stream and not complete:
             yield _make(
                 cassette, "stream/ended-early", "stream ended without its end marker", index
@@ -84,7 +87,7 @@ def _unreadable(
     bad = bad.merge(clean_ones, on=["cassette", "interaction"])
     for cassette, index, seq, line, error in bad.itertuples(index=False, name=None):
         where = f"event {seq}" + ("" if line is pd.NA else f" (body line {line})")
-        reason = "" if error is pd.NA or error is None else f": {error}"
+        reason = "" if error is pd.NA or error is None else f": {redact_text(error)}"
         yield _make(cassette, "stream/unreadable-event", f"{where} unreadable{reason}", index, seq)
 
 

@@ -4,8 +4,9 @@ Lifecycle requests (create, retrieve, list, cancel) carry no usage of their
 own: their state goes to `call_status`, their request count to `n_inputs`.
 A downloaded results file (JSON Lines: Anthropic `.../results`, an OpenAI or
 Mistral output file from `/files/{id}/content`, Gemini's `{key, response}`
-lines) is one chunk per result, whose text is the result's answer; its
-usage is the sum of the results' usage, priced as a batch.
+lines) is one chunk per result, whose text is the result's answer; each
+result's model and usage is kept (`Decoded.results`, one usage row each),
+and the file's usage is their sum.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from vizlib.decoders._calls import body_chunks, path_of, request_fields, url_mod
 from vizlib.decoders._lines import line_events
 from vizlib.decoders.base import Decoder, as_dict, as_int, as_list, as_str, with_total
 from vizlib.records import (
+    BatchResult,
     CallFacts,
     Chunk,
     ChunkKind,
@@ -104,8 +106,7 @@ def _results(exchange: Exchange) -> Decoded | None:
     events = line_events(exchange.response)
     chunks: list[Chunk] = []
     messages: list[Message] = []
-    usages: list[Usage] = []
-    models: list[str] = []
+    results: list[BatchResult] = []
     for seq, event in enumerate(events.events):
         if isinstance(event.value, JsonError):
             chunks.append(
@@ -118,9 +119,8 @@ def _results(exchange: Exchange) -> Decoded | None:
             return None
         body, usage, text, error = found
         name = as_str(value.get("custom_id")) or as_str(value.get("key")) or ""
-        usages.append(usage)
-        if model := as_str(body.get("model")) or as_str(body.get("modelVersion")):
-            models.append(model)
+        model = as_str(body.get("model")) or as_str(body.get("modelVersion"))
+        results.append(BatchResult(name, model, usage))
         if error:
             chunks.append(Chunk(seq, name, "error", event.data, line=event.line, error=error))
             continue
@@ -130,15 +130,17 @@ def _results(exchange: Exchange) -> Decoded | None:
             messages.append(Message(len(messages), "assistant", text, "response", name=name))
     if not chunks:
         return None
+    models = [r.model for r in results if r.model]
     return Decoded(
         api="batch",
         stream=False,
         model=models[0] if models else None,
         chunks=tuple(chunks),
         messages=tuple(messages),
-        usage=_sum(usages),
+        usage=_sum([r.usage for r in results]),
         complete=True,
         facts=CallFacts(n_outputs=len(chunks), status="results"),
+        results=tuple(results),
     )
 
 

@@ -171,6 +171,13 @@ USAGE = (
         "reported_output_tokens", "Int64", "the provider's own output count, before normalising"
     ),
     Column("raw_usage", STR, "the provider's usage object as JSON"),
+    Column(
+        "batch",
+        "bool",
+        "one result of a downloaded batch results file (priced at batch rates); "
+        "False for a row that is a whole interaction",
+    ),
+    Column("custom_id", STR, "for a batch result, the id its request was given (`custom_id`)"),
 )
 
 FRAMES: dict[str, tuple[Column, ...]] = {

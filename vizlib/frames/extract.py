@@ -12,15 +12,11 @@ from urllib.parse import urlsplit
 from vizlib.conversation import call_links, parse_arguments
 from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
-from vizlib.records import CallFacts, Interaction, Usage
+from vizlib.records import BatchResult, CallFacts, Interaction, Usage
 from vizlib.redact import redact_url
 from vizlib.threads import Link, run_links
 
 Row = tuple[Any, ...]
-BATCH_PRICE = 0.5
-BATCH_NOTE = (
-    "batch results at 50% of the list price (OpenAI, Anthropic, Gemini, Mistral batch APIs)"
-)
 _VERSION = re.compile(r"^v\d+(?:alpha|beta)?\d*$")
 _NAMED_BY_NEXT = frozenset(
     {"model", "models", "deployments", "projects", "locations", "publishers"}
@@ -183,7 +179,10 @@ def _schema_valid(args: Any, valid: bool, schema: dict[str, Any] | None) -> bool
 def usage_rows(
     name: str, interactions: Sequence[Interaction], prices: PriceTable | None = None
 ) -> Iterator[Row]:
-    """One row per interaction, NA where the response reported no usage.
+    """One row per interaction (NA where no usage was reported), or per batch result.
+
+    A downloaded batch results file has one row per result instead, with its
+    `custom_id`, priced at batch rates.
 
     Costs the provider did not report are estimated from `prices` (the shipped
     table by default), and say so in `cost_source` and `price_source`.
@@ -191,31 +190,35 @@ def usage_rows(
     table = prices or PriceTable.default()
     counted: set[str] = set()
     for item in interactions:
-        u = _once(item, counted)
-        cost, cost_source, price_source = u.cost_usd, u.cost_source, u.price_source
-        if cost_source is None:
-            cost, price_source = table.estimate(item.decoded.model, u)
-            if price_source and item.decoded.api == "batch":
-                cost, price_source = cost * BATCH_PRICE, f"{price_source}; {BATCH_NOTE}"
-            cost_source = "estimated" if price_source else None
-        yield (
-            name,
-            item.index,
-            item.decoded.model,
-            call_kind(item.decoded.api, item.exchange.request),
-            u.input_tokens,
-            u.output_tokens,
-            u.cached_tokens,
-            u.cache_write_tokens,
-            u.reasoning_tokens,
-            u.total_tokens,
-            cost,
-            cost_source,
-            price_source,
-            u.reported_input_tokens,
-            u.reported_output_tokens,
-            u.raw,
-        )
+        kind = call_kind(item.decoded.api, item.exchange.request)
+        parts = item.decoded.results or (BatchResult("", item.decoded.model, _once(item, counted)),)
+        batch = bool(item.decoded.results)
+        for part in parts:
+            u = part.usage
+            cost, cost_source, price_source = u.cost_usd, u.cost_source, u.price_source
+            if cost_source is None:
+                cost, price_source = table.estimate(part.model, u, batch=batch)
+                cost_source = "estimated" if price_source else None
+            yield (
+                name,
+                item.index,
+                part.model,
+                kind,
+                u.input_tokens,
+                u.output_tokens,
+                u.cached_tokens,
+                u.cache_write_tokens,
+                u.reasoning_tokens,
+                u.total_tokens,
+                cost,
+                cost_source,
+                price_source,
+                u.reported_input_tokens,
+                u.reported_output_tokens,
+                u.raw,
+                batch,
+                part.custom_id if batch else None,
+            )
 
 
 def _once(item: Interaction, counted: set[str]) -> Usage:

@@ -14,7 +14,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from vizlib.records import Body, Chunk, Decoded, Exchange, Headers, Interaction, ToolCall
+from vizlib.records import (
+    Body,
+    Chunk,
+    Decoded,
+    Exchange,
+    Headers,
+    Interaction,
+    ToolCall,
+    Usage,
+)
 from vizlib.secrets.mask import mask_fragments, redact_headers, redact_text, redact_url
 from vizlib.secrets.placeholders import is_placeholder, strip_scheme
 from vizlib.secrets.rules import ACCOUNT_HEADERS, SESSION_HEADERS, is_secret_header, shapes
@@ -173,10 +182,13 @@ def _masked_decoded(decoded: Decoded) -> Decoded:
         ),
         tool_calls=calls,
         error=None if decoded.error is None else redact_text(decoded.error),
-        usage=replace(
-            decoded.usage, raw=None if decoded.usage.raw is None else redact_text(decoded.usage.raw)
-        ),
+        usage=_masked_usage(decoded.usage),
+        results=tuple(replace(r, usage=_masked_usage(r.usage)) for r in decoded.results),
     )
+
+
+def _masked_usage(usage: Usage) -> Usage:
+    return replace(usage, raw=None if usage.raw is None else redact_text(usage.raw))
 
 
 def redact_interaction(interaction: Interaction) -> Interaction:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from vizlib.cassette import Cassette
-from vizlib.frames.summary import interaction_summary
+from vizlib.frames.summary import interaction_summary, per_interaction
 from vizlib.views.figures import ChunkArrays, UsageArrays, chunk_arrays, usage_arrays
 
 FRAME_NAMES = ("interactions", "chunks", "messages", "tool_calls", "usage")
@@ -40,6 +40,8 @@ class SplitFrames:
     """Frames of many cassettes, and each cassette's rows of them on request."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        # a batch results file's rows (one per result) summed: sections show interactions
+        frames = {**frames, "usage": per_interaction(frames["usage"])}
         self.frames = frames
         self._bounds = {name: _bounds(frame) for name, frame in frames.items()}
         summary: list[dict[str, Any]] = interaction_summary(  # type: ignore[assignment]

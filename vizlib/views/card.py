@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 from vizlib.redact import redact_text
 from vizlib.views.format import cost, count, missing, seconds
 from vizlib.views.html import render
@@ -25,7 +26,7 @@ def _text(value: Any) -> str:
 def card_rows(cassette: Cassette, index: int, *, redact: bool = True) -> list[tuple[str, str]]:
     """The card's `(label, value)` rows, missing values left out."""
     row = cassette.interactions.iloc[index]
-    usage = cassette.usage.iloc[index]
+    usage = per_interaction(cassette.usage).iloc[index]
     messages = cassette.messages[cassette.messages.interaction == index]
     sent = messages[messages.source == "request"]
     answer = "\n".join(messages[messages.source == "response"].content.astype(str))
@@ -55,7 +56,7 @@ def card_rows(cassette: Cassette, index: int, *, redact: bool = True) -> list[tu
         ("cost", cost(usage.cost_usd, usage.cost_source)),
         ("price", _text(usage.price_source)),
         ("answer", answer[:PREVIEW] + ("…" if len(answer) > PREVIEW else "")),
-        ("error", _text(row.error)),
+        ("error", redact_text(_text(row.error)) if redact else _text(row.error)),
     ]
     return [(label, value) for label, value in rows if value]
 

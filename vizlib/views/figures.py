@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from vizlib.redact import redact_text
+from vizlib.frames.summary import per_interaction
+from vizlib.redact import mask_fragments, redact_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -118,6 +119,7 @@ def usage_arrays(usage: pd.DataFrame, messages: pd.DataFrame | None = None) -> U
 
     With `messages` (of the same cassette), `messages_sent` counts each request's messages.
     """
+    usage = per_interaction(usage)
     arrays = {
         "interaction": usage.interaction.to_numpy(dtype=np.int64),
         **{c: usage[c].to_numpy(dtype=float, na_value=np.nan) for c in TOKEN_COLUMNS},
@@ -211,10 +213,27 @@ def _timeline_columns(arrays: ChunkArrays, interaction: int) -> tuple[dict[str, 
         "x": time_s if timed else seq,
         "seq": seq,
         "length": np.fromiter((len(d) for d in delta), dtype=np.int64, count=len(delta)),
-        "delta": delta,
+        "delta": _masked_lanes(lanes, delta),  # lengths are the wire's, text is masked
         "event": arrays["event"][picked],
         "kind": kind,
     }, bool(timed)
+
+
+def _masked_lanes(lanes: list[str], delta: np.ndarray) -> np.ndarray:
+    """Each lane's deltas masked as their assembly is: a secret split across chunks shows in none.
+
+    The lane's text is scanned once, joined; each chunk loses the characters
+    that fall in a secret (see `mask_fragments`).
+    """
+    rows: dict[str, list[int]] = {}
+    for i, lane in enumerate(lanes):
+        rows.setdefault(lane, []).append(i)
+    out = delta.copy()
+    for picked in rows.values():
+        if len(picked) > 1:
+            for i, text in mask_fragments([(i, str(delta[i])) for i in picked]):
+                out[i] = text
+    return out
 
 
 def _lane_trace(part: dict[str, np.ndarray], lane: str, trace_type: str) -> dict[str, Any]:

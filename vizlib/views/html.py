@@ -14,11 +14,12 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from vizlib.analysis.assembly import CallAssembly
-from vizlib.analysis.problems import problems
+from vizlib.analysis.problems import problems, secrets
 from vizlib.analysis.raw import RawExchange
 from vizlib.analysis.transcript import Turn
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import interaction_summary
+from vizlib.redact import redact_text
 from vizlib.views.format import cost, count, seconds
 from vizlib.views.labels import failed
 
@@ -127,7 +128,7 @@ def overview_rows(
     if summary is None:
         table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
         summary = table.to_dict(orient="records")  # type: ignore[assignment]
-    found = problems(cassette)
+    found, leaks = problems(cassette), secrets(cassette)
     rows = []
     for row in summary or ():
         index = int(row["interaction"])
@@ -146,6 +147,7 @@ def overview_rows(
                 "output": count(row["output_tokens"]),
                 "cost": cost(row["cost_usd"], row["cost_source"]),
                 "problems": found.get(index, []),
+                "secrets": leaks.get(index, []),
             }
         )
     return rows
@@ -158,7 +160,10 @@ OVERVIEW_NOTE = (
 
 
 def overview_html(cassette: Cassette, summary: list[dict[str, Any]] | None = None) -> str:
-    """The interactions table: api, model, status, duration, chunks, tokens, cost, problems."""
+    """The interactions table: api, model, status, duration, tokens, cost, problems, secrets.
+
+    Problems are what the dashboard counts; secrets recorded in the cassette are listed apart.
+    """
     return render("overview.html.j2", rows=overview_rows(cassette, summary), note=OVERVIEW_NOTE)
 
 
@@ -275,12 +280,17 @@ def transcript_html(
     )
 
 
-def error_html(interaction: Any) -> str:
-    """A failed interaction's status and error message, above its transcript; empty otherwise."""
+def error_html(interaction: Any, *, redact: bool = True) -> str:
+    """A failed interaction's status and error message, above its transcript; empty otherwise.
+
+    With `redact`, secrets in the message (a 401 that echoes the key) are masked.
+    """
     problem = failed(interaction.status, interaction.error)
     if not problem:
         return ""
     message = interaction.error if isinstance(interaction.error, str) else ""
+    if redact:
+        message = redact_text(message)
     return render("error.html.j2", problem=problem, message=message)
 
 

@@ -125,7 +125,7 @@ def transcript_of(
 ) -> str:
     """The Transcript tab of interaction `index`, filtered by `query`; a failure's error on top."""
     row = cassette.interactions.iloc[index]
-    return error_html(row) + transcript_html(
+    return error_html(row, redact=redact) + transcript_html(
         transcript(cassette, index, redact=redact),
         query,
         copy=True,

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from vizlib.analysis.problems import problems
+from vizlib.analysis.problems import problems, secrets
 from vizlib.analysis.threads import thread_table
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 from vizlib.views.figures import escape
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
@@ -83,7 +84,7 @@ def _axis(cassette: Cassette) -> tuple[list[Any], dict[str, Any]]:
 
 
 def _hover(cassette: Cassette, found: dict[int, list[str]]) -> list[str]:
-    usage = cassette.usage
+    usage = per_interaction(cassette.usage)
     links = cassette.links
     out = []
     for index in range(len(cassette)):
@@ -118,7 +119,8 @@ def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
     lanes = _lane_names(cassette, order)
     y_of = {thread: lanes[thread] for thread in order}
     x, xaxis = _axis(cassette)
-    found = problems(cassette)
+    leaks = secrets(cassette)
+    found = {index: labels + leaks[index] for index, labels in problems(cassette).items()}
     hover = _hover(cassette, found)
     links = cassette.links
     data: list[dict[str, Any]] = []

@@ -19,6 +19,7 @@ import pandas as pd
 
 from vizlib._plotlyjs import plotly_js
 from vizlib.cassette import Cassette
+from vizlib.frames.summary import per_interaction
 from vizlib.views.bundle import inert_plotly, loader, take_plotly
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
@@ -39,7 +40,8 @@ def _loader() -> str:
 def summary_rows(cassette: Cassette) -> list[dict[str, Any]]:
     """One short row per interaction: what GitHub and a terminal show of a view."""
     rows = []
-    usage = {int(u["interaction"]): u for u in cassette.usage.to_dict(orient="records")}
+    records = per_interaction(cassette.usage).to_dict(orient="records")
+    usage = {int(u["interaction"]): u for u in records}
     for row in cassette.interactions.to_dict(orient="records"):
         used = usage.get(int(row["interaction"]), {})
         rows.append(
