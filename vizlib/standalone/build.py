@@ -63,14 +63,7 @@ def sections_of(
     """Each cassette's packed section, in order; `split` holds their summaries, by name."""
     out = []
     for position, cassette in enumerate(cassettes):
-        summary = split.summary(cassette.name) if split else None
-        chunks = split.chunks(cassette.name) if split else None
-        usage = split.usage(cassette.name) if split else None
-        out.append(
-            build_section(
-                cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
-            )
-        )
+        out.append(build_section(cassette, position, redact=redact, split=split))
         if progress:
             progress(cassette)
     return out

@@ -55,6 +55,12 @@ class SplitFrames:
         self._summary: dict[str, list[dict[str, Any]]] = {}
         for row in summary:
             self._summary.setdefault(str(row["cassette"]), []).append(row)
+        self._records: dict[str, list[dict[str, Any]]] = {}
+
+    @classmethod
+    def of(cls, cassette: Cassette) -> SplitFrames:
+        """The frames of one cassette, built from it."""
+        return cls({name: getattr(cassette, name) for name in FRAME_NAMES})
 
     def rows(self, frame: str, cassette: str) -> pd.DataFrame:
         """The cassette's rows of one frame (keeping the frame's index)."""
@@ -86,10 +92,25 @@ class SplitFrames:
         """The cassette's `interaction_summary` records."""
         return self._summary.get(cassette, [])
 
-    def attach(self, cassette: Cassette) -> Cassette:
-        """Give a freshly loaded cassette its usage rows from these, so it does not build them.
+    def records(self, frame: str, cassette: str) -> list[dict[str, Any]]:
+        """The cassette's rows of one frame as dicts, as `DataFrame.to_dict("records")` gives."""
+        if frame not in self._records:
+            table = self.frames[frame]
+            columns = {name: table[name].tolist() for name in table.columns}
+            self._records[frame] = [
+                dict(zip(columns, values, strict=True))
+                for values in zip(*columns.values(), strict=True)
+            ]
+        everything = self._records[frame]
+        bounds = self._bounds[frame]
+        if bounds is None:
+            names = self.frames[frame].cassette.tolist()
+            return [row for row, name in zip(everything, names, strict=True) if name == cassette]
+        start, stop = bounds.get(cassette, (0, 0))
+        return everything[start:stop]
 
-        (The section reads no other frame of the cassette; the rest are built if asked for.)
-        """
-        cassette.__dict__["usage"] = self.rows("usage", cassette.name)
+    def attach(self, cassette: Cassette) -> Cassette:
+        """Give a freshly loaded cassette its rows of these frames, so it does not build them."""
+        for frame in FRAME_NAMES:
+            cassette.__dict__[frame] = self.rows(frame, cassette.name)
         return cassette

@@ -118,16 +118,20 @@ def style() -> str:
 
 
 def overview_rows(
-    cassette: Cassette, summary: list[dict[str, Any]] | None = None
+    cassette: Cassette,
+    summary: list[dict[str, Any]] | None = None,
+    found: dict[int, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The overview table's rows, formatted for reading.
 
-    `summary` holds the cassette's `interaction_summary` records where the caller has them.
+    `summary` holds the cassette's `interaction_summary` records, and `found`
+    its `problems`, where the caller has them.
     """
     if summary is None:
         table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
         summary = table.to_dict(orient="records")  # type: ignore[assignment]
-    found = problems(cassette)
+    if found is None:
+        found = problems(cassette)
     rows = []
     for row in summary or ():
         index = int(row["interaction"])
@@ -157,9 +161,14 @@ OVERVIEW_NOTE = (
 )
 
 
-def overview_html(cassette: Cassette, summary: list[dict[str, Any]] | None = None) -> str:
+def overview_html(
+    cassette: Cassette,
+    summary: list[dict[str, Any]] | None = None,
+    found: dict[int, list[str]] | None = None,
+) -> str:
     """The interactions table: api, model, status, duration, chunks, tokens, cost, problems."""
-    return render("overview.html.j2", rows=overview_rows(cassette, summary), note=OVERVIEW_NOTE)
+    rows = overview_rows(cassette, summary, found)
+    return render("overview.html.j2", rows=rows, note=OVERVIEW_NOTE)
 
 
 def _state(value: bool | None, yes: str, no: str, unknown: str) -> tuple[str, str]:

@@ -112,13 +112,15 @@ def is_linear(cassette: Cassette) -> bool:
     )
 
 
-def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
-    """The run view as a plotly figure in plain JSON form."""
+def run_figure_dict(
+    cassette: Cassette, found: dict[int, list[str]] | None = None
+) -> dict[str, Any]:
+    """The run view as a plotly figure in plain JSON form (`found`: its `problems`, if known)."""
     order = lane_order(cassette)
     lanes = _lane_names(cassette, order)
     y_of = {thread: lanes[thread] for thread in order}
     x, xaxis = _axis(cassette)
-    found = problems(cassette)
+    found = problems(cassette) if found is None else found
     hover = _hover(cassette, found)
     links = cassette.links
     data: list[dict[str, Any]] = []
