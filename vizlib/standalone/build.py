@@ -150,7 +150,7 @@ def corpus_report_html(
         corpus.names,
     )
     split = SplitFrames(frames)
-    cassettes = (split.attach(corpus.cassette(name)) for name in corpus.names)
+    cassettes = (corpus.cassette(name) for name in corpus.names)
     sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
     index = dashboard_html(table, links=True, errors=errors) if len(sections) > 1 or errors else ""
     return page_html(sections, dashboard=index, redact=redact, failures=errors, title=title)

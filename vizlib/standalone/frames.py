@@ -108,9 +108,3 @@ class SplitFrames:
             return [row for row, name in zip(everything, names, strict=True) if name == cassette]
         start, stop = bounds.get(cassette, (0, 0))
         return everything[start:stop]
-
-    def attach(self, cassette: Cassette) -> Cassette:
-        """Give a freshly loaded cassette its rows of these frames, so it does not build them."""
-        for frame in FRAME_NAMES:
-            cassette.__dict__[frame] = self.rows(frame, cassette.name)
-        return cassette

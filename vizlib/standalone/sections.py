@@ -125,6 +125,7 @@ def environment() -> jinja2.Environment:
     """The report's templates, autoescaped."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("vizlib.standalone", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat of the file per render
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -150,7 +151,8 @@ def turns_panel(ctx: Context) -> Panel | None:
     """Each request against the one before (only with several interactions)."""
     if len(ctx.cassette) < 2:
         return None
-    return Panel("Requests turn by turn", turns_html(request_growth(ctx.cassette)))
+    growth = request_growth(ctx.cassette, ctx.records("usage"))
+    return Panel("Requests turn by turn", turns_html(growth))
 
 
 def run_panel(ctx: Context) -> Panel | None:
@@ -158,8 +160,10 @@ def run_panel(ctx: Context) -> Panel | None:
     if is_linear(ctx.cassette):
         return None
     key = f"run-{ctx.position}"
-    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found)
-    return Panel("Run", render("run_panel.html.j2", key=key, table=threads_html(ctx.cassette)))
+    usage = ctx.records("usage")
+    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found, ctx.records("interactions"), usage)
+    table = threads_html(ctx.cassette, usage)
+    return Panel("Run", render("run_panel.html.j2", key=key, table=table))
 
 
 def usage_panel(ctx: Context) -> Panel:

@@ -94,6 +94,7 @@ def environment() -> jinja2.Environment:
     """The template environment: autoescape on for every template."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("vizlib.views", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat of the file per render
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
