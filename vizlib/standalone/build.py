@@ -115,12 +115,12 @@ def report_html(
     names = [c.name for c in cassettes]
     split = SplitFrames(frames) if len(set(names)) == len(names) else None
     sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
-    table = dashboard(
-        frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
-    )
-    index = (
-        dashboard_html(table, links=True, errors=failures) if len(cassettes) > 1 or failures else ""
-    )
+    index = ""
+    if len(cassettes) > 1 or failures:  # one cassette's page has no index
+        table = dashboard(
+            frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
+        )
+        index = dashboard_html(table, links=True, errors=failures)
     return page_html(sections, dashboard=index, redact=redact, failures=failures, title=title)
 
 
