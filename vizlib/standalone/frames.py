@@ -8,6 +8,7 @@ no per-cassette grouping. The overview's summary is computed once for all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,21 @@ def _bounds(frame: pd.DataFrame) -> dict[str, tuple[int, int]] | None:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class CassetteRows:
+    """One cassette's rows of the frames, as its report section reads them.
+
+    Plain values (lists of dicts, numpy arrays), so they pass cheaply to a
+    worker process that builds the section.
+    """
+
+    summary: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    usage: list[dict[str, Any]]
+    chunk_arrays: ChunkArrays
+    usage_arrays: UsageArrays
+
+
 class SplitFrames:
     """Frames of many cassettes, and each cassette's rows of them on request."""
 
@@ -61,6 +77,16 @@ class SplitFrames:
     def of(cls, cassette: Cassette) -> SplitFrames:
         """The frames of one cassette, built from it."""
         return cls({name: getattr(cassette, name) for name in FRAME_NAMES})
+
+    def part(self, cassette: str) -> CassetteRows:
+        """The cassette's rows, as its section reads them."""
+        return CassetteRows(
+            self.summary(cassette),
+            self.records("interactions", cassette),
+            self.records("usage", cassette),
+            self.chunks(cassette),
+            self.usage(cassette),
+        )
 
     def rows(self, frame: str, cassette: str) -> pd.DataFrame:
         """The cassette's rows of one frame (keeping the frame's index)."""

@@ -30,7 +30,7 @@ from vizlib.cassette import Cassette
 from vizlib.redact import redact_text
 from vizlib.secrets import remembering
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
-from vizlib.standalone.frames import SplitFrames
+from vizlib.standalone.frames import CassetteRows, SplitFrames
 from vizlib.views.card import card_fields, fields_html
 from vizlib.views.corpus import turns_html
 from vizlib.views.figures import (
@@ -59,8 +59,8 @@ class Panel:
 class Context:
     """What a panel is built from; `data` collects what the page's script reads, by key.
 
-    `split` holds the cassette's rows of the frames (with its summary, chunk
-    and usage arrays), converted once for many cassettes. What several panels
+    `rows` holds the cassette's rows of the frames (its summary, chunk and
+    usage arrays), converted once for many cassettes. What several panels
     read (each interaction's tool calls assembled, the cassette's problems) is
     computed once, on first use.
     """
@@ -68,7 +68,7 @@ class Context:
     cassette: Cassette
     position: int
     redact: bool
-    split: SplitFrames
+    rows: CassetteRows
     data: dict[str, Any] = field(default_factory=dict)
     interaction: int = 0
     _calls: dict[int, list[CallAssembly]] = field(default_factory=dict)
@@ -77,26 +77,22 @@ class Context:
     @property
     def summary(self) -> list[dict[str, Any]]:
         """The cassette's `interaction_summary` records."""
-        return self.split.summary(self.cassette.name)
+        return self.rows.summary
 
     def row(self) -> dict[str, Any] | None:
         """The current interaction's summary record."""
-        summary = self.summary
+        summary = self.rows.summary
         return summary[self.interaction] if self.interaction < len(summary) else None
-
-    def records(self, frame: str) -> list[dict[str, Any]]:
-        """The cassette's rows of a frame, as dicts."""
-        return self.split.records(frame, self.cassette.name)
 
     @property
     def usage(self) -> UsageArrays:
         """The cassette's usage columns as arrays, with the messages each request sent."""
-        return self.split.usage(self.cassette.name)
+        return self.rows.usage_arrays
 
     @property
     def chunks(self) -> ChunkArrays:
         """The cassette's chunk columns as arrays."""
-        return self.split.chunks(self.cassette.name)
+        return self.rows.chunk_arrays
 
     def calls(self, interaction: int) -> list[CallAssembly]:
         """The interaction's tool calls assembled (unredacted: checks run on what was recorded)."""
@@ -151,7 +147,7 @@ def turns_panel(ctx: Context) -> Panel | None:
     """Each request against the one before (only with several interactions)."""
     if len(ctx.cassette) < 2:
         return None
-    growth = request_growth(ctx.cassette, ctx.records("usage"))
+    growth = request_growth(ctx.cassette, ctx.rows.usage)
     return Panel("Requests turn by turn", turns_html(growth))
 
 
@@ -160,8 +156,8 @@ def run_panel(ctx: Context) -> Panel | None:
     if is_linear(ctx.cassette):
         return None
     key = f"run-{ctx.position}"
-    usage = ctx.records("usage")
-    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found, ctx.records("interactions"), usage)
+    usage = ctx.rows.usage
+    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found, ctx.rows.interactions, usage)
     table = threads_html(ctx.cassette, usage)
     return Panel("Run", render("run_panel.html.j2", key=key, table=table))
 
@@ -183,8 +179,8 @@ def card_panel(ctx: Context) -> Panel | None:
     sent = sum(1 for m in messages if m.source == "request")
     answer = "\n".join(m.content for m in messages if m.source == "response")
     rows = card_fields(
-        ctx.records("interactions")[index],
-        ctx.records("usage")[index],
+        ctx.rows.interactions[index],
+        ctx.rows.usage[index],
         sent,
         answer,
         redact=ctx.redact,
@@ -305,14 +301,15 @@ def section_payload(
     position: int,
     *,
     redact: bool,
-    split: SplitFrames | None = None,
+    rows: CassetteRows | None = None,
 ) -> dict[str, Any]:
     """The section's markup and data, before compression.
 
-    `split` holds the cassette's rows of frames built for many cassettes at
-    once; without it, the cassette's own frames are used.
+    `rows` holds the cassette's rows of frames built for many cassettes at
+    once; without them, the cassette's own frames are used.
     """
-    ctx = Context(cassette, position, redact, split or SplitFrames.of(cassette))
+    part = rows or SplitFrames.of(cassette).part(cassette.name)
+    ctx = Context(cassette, position, redact, part)
     with remembering():  # panels show the same texts: each is scanned for secrets once
         panels = [p for make in CASSETTE_PANELS if (p := make(ctx)) is not None]
         interactions = []
@@ -358,8 +355,8 @@ def build_section(
     position: int,
     *,
     redact: bool,
-    split: SplitFrames | None = None,
+    rows: CassetteRows | None = None,
 ) -> Section:
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
-    payload = pack(section_payload(cassette, position, redact=redact, split=split))
+    payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
     return Section(position, cassette.name, cassette.container, len(cassette), payload)
