@@ -21,7 +21,12 @@ from vizlib.secrets import remembering, scan
 from vizlib.secrets.rules import _END, _START, SHAPES, _token, _tokens
 from vizlib.standalone.build import sections_of
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
-from vizlib.standalone.parallel import PARALLEL_SECTIONS, sections_in_pool, workers_for
+from vizlib.standalone.parallel import (
+    PARALLEL_SECTIONS,
+    PER_WORKER,
+    sections_in_pool,
+    workers_for,
+)
 from vizlib.standalone.sections import unpack
 
 
@@ -54,7 +59,7 @@ def test_sections_built_in_workers_are_those_built_here() -> None:
 def test_a_folder_is_reported_by_workers_and_a_few_files_here() -> None:
     cores = os.cpu_count() or 1
     assert workers_for(PARALLEL_SECTIONS - 1) == 0
-    assert workers_for(195) == (min(cores, 195) if cores > 1 else 0)
+    assert workers_for(195) == (min(cores, 195 // PER_WORKER) if cores > 1 else 0)
 
 
 def test_a_section_builds_no_frame_of_its_cassette(monkeypatch: pytest.MonkeyPatch) -> None:

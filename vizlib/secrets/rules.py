@@ -213,6 +213,8 @@ def shapes() -> list[Rule]:
 
 
 _ALL_NEEDLES = tuple(sorted({n for r in SHAPES for n in r.needles}))
+_NEEDLES = re.compile("|".join(re.escape(n) for n in _ALL_NEEDLES))
+_SHORT = 500  # characters: below this one regex pass is quicker than a search per needle
 
 
 def candidates(lowered: str) -> list[Rule]:
@@ -220,7 +222,11 @@ def candidates(lowered: str) -> list[Rule]:
 
     Every built-in shape is ruled out at once where no needle is in the text.
     """
-    return SHAPES + _EXTRA if any(n in lowered for n in _ALL_NEEDLES) else list(_EXTRA)
+    if len(lowered) < _SHORT:
+        found = _NEEDLES.search(lowered) is not None
+    else:
+        found = any(n in lowered for n in _ALL_NEEDLES)
+    return SHAPES + _EXTRA if found else list(_EXTRA)
 
 
 # Headers whose whole value is a credential or a session identifier.

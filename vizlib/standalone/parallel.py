@@ -18,8 +18,10 @@ from vizlib.cassette import load
 from vizlib.standalone.frames import CassetteRows
 from vizlib.standalone.sections import Section, build_section, environment
 
-# Below this many cassettes, starting workers costs more than they save.
+# Below this many cassettes, starting workers costs more than they save; each worker
+# gets at least `PER_WORKER` of them.
 PARALLEL_SECTIONS = 40
+PER_WORKER = 20
 SECTION_TEMPLATES = (
     "section.html.j2",
     "plots.html.j2",
@@ -35,7 +37,7 @@ Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 def workers_for(count: int) -> int:
     """How many worker processes to build `count` sections with; 0 for this process alone."""
     cores = os.cpu_count() or 1
-    return min(cores, count) if cores > 1 and count >= PARALLEL_SECTIONS else 0
+    return min(cores, count // PER_WORKER) if cores > 1 and count >= PARALLEL_SECTIONS else 0
 
 
 def section_of_file(
