@@ -148,13 +148,21 @@ def corpus_report_html(
     """
     errors = [*failures, *failures_of(corpus.errors)]
     frames = {name: getattr(corpus, name) for name in FRAME_NAMES}
-    table = dashboard(
-        frames["interactions"],
-        frames["chunks"],
-        frames["tool_calls"],
-        frames["usage"],
-        corpus.names,
-    )
+    index: list[str] = []
+
+    def index_html() -> None:  # the dashboard, or nothing for one cassette read in full
+        if len(corpus.names) < 2 and not errors:
+            index.append("")
+            return
+        table = dashboard(
+            frames["interactions"],
+            frames["chunks"],
+            frames["tool_calls"],
+            frames["usage"],
+            corpus.names,
+        )
+        index.append(dashboard_html(table, links=True, errors=errors))
+
     split = SplitFrames(frames)
     workers = workers_for(len(corpus.names))
     if workers:
@@ -162,12 +170,15 @@ def corpus_report_html(
             (str(corpus.path(name)), name, position, split.part(name))
             for position, name in enumerate(corpus.names)
         ]
-        sections = sections_in_pool(items, redact=redact, workers=workers, progress=progress)
+        sections = sections_in_pool(
+            items, redact=redact, workers=workers, progress=progress, meanwhile=index_html
+        )
     else:
         cassettes = (corpus.cassette(name) for name in corpus.names)
         sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
-    index = dashboard_html(table, links=True, errors=errors) if len(sections) > 1 or errors else ""
-    return page_html(sections, dashboard=index, redact=redact, failures=errors, title=title)
+    if not index:
+        index_html()
+    return page_html(sections, dashboard=index[0], redact=redact, failures=errors, title=title)
 
 
 def diff_page(

@@ -53,8 +53,13 @@ def sections_in_pool(
     redact: bool,
     workers: int,
     progress: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Section]:
-    """Each item's section, in order, built by `workers` processes; `progress` gets each name."""
+    """Each item's section, in order, built by `workers` processes; `progress` gets each name.
+
+    `meanwhile` is called once every section is handed out, so this process
+    works on the rest of the page while the workers build them.
+    """
     for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
         environment().get_template(template)
     methods = multiprocessing.get_all_start_methods()
@@ -66,11 +71,16 @@ def sections_in_pool(
                 pool.submit(section_of_file, path, name, position, redact, rows)
                 for path, name, position, rows in items
             ]
+            if meanwhile:
+                meanwhile()
+                meanwhile = None
             for future, (_, name, _, _) in zip(futures, items, strict=True):
                 out.append(future.result())
                 if progress:
                     progress(name)
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish here
+        if meanwhile:
+            meanwhile()
         for path, name, position, rows in items[len(out) :]:
             out.append(section_of_file(path, name, position, redact, rows))
             if progress:
