@@ -2,7 +2,7 @@
 
 A section depends only on its one cassette and that cassette's rows of the
 corpus's frames, so sections of a large corpus are built side by side, one
-process per core. The pool is forked where the platform allows, after the
+process per core. On Linux the pool is forked, after the
 templates are compiled, so workers start at once with what the parent loaded.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -62,8 +63,9 @@ def sections_in_pool(
     """
     for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
         environment().get_template(template)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork on Linux: workers start at once with what this process loaded (macOS forbids it
+    # once system frameworks run threads; elsewhere the platform's default starts them)
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     out: list[Section] = []
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
