@@ -2,8 +2,8 @@
 
 A section depends only on its one cassette and that cassette's rows of the
 corpus's frames, so sections of a large corpus are built side by side, one
-process per core. On Linux the pool is forked, after the
-templates are compiled, so workers start at once with what the parent loaded.
+process per core. On Linux the pool is forked after the templates are
+compiled, so workers start at once with what the parent loaded.
 """
 
 from __future__ import annotations
