@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from vizlib.cassette import load
 from vizlib.standalone.frames import CassetteRows
 from vizlib.standalone.sections import Section, build_section, environment
+from vizlib.views.html import environment as view_environment
 
 # Below this many cassettes, starting workers costs more than they save; each worker
 # gets at least `PER_WORKER` of them.
@@ -31,6 +32,7 @@ SECTION_TEMPLATES = (
     "assembly_panel.html.j2",
     "run_panel.html.j2",
 )
+VIEW_TEMPLATES = ("overview.html.j2", "card.html.j2", "turns.html.j2", "threads.html.j2")
 
 Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 
@@ -63,6 +65,8 @@ def sections_in_pool(
     """
     for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
         environment().get_template(template)
+    for template in VIEW_TEMPLATES:
+        view_environment().get_template(template)
     # fork on Linux: workers start at once with what this process loaded (macOS forbids it
     # once system frameworks run threads; elsewhere the platform's default starts them)
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
