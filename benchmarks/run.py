@@ -417,13 +417,17 @@ def _report_benchmark(args: argparse.Namespace, work: Path) -> None:
         )
         print(
             f"  {variant:17s} median {result['seconds']:7.3f} s  best {result['best']:7.3f} s"
-            f"  peak {result['peak_mb']:6.0f} MB  (result {result['result']:,})"
+            f"  cpu {result['cpu']:7.3f} s  peak {result['peak_mb']:6.0f} MB"
+            f"  (result {result['result']:,})"
         )
     seconds = {k: float(v["seconds"]) for k, v in results.items()}  # type: ignore[arg-type]
+    cpu = {k: float(v["cpu"]) for k, v in results.items()}  # type: ignore[arg-type]
     html = int(results["report"]["result"])  # type: ignore[call-overload]
     seed = int(results["report-seed"]["result"])  # type: ignore[call-overload]
     print("ratios:")
     print(f"  report / cold load_many = {seconds['report'] / seconds['cold-many']:.2f}  (<= 3)")
+    # CPU seconds, workers included: the work each does, however busy the machine is
+    print(f"  (CPU: report / cold load_many = {cpu['report'] / cpu['cold-many']:.2f})")
     print(f"  report HTML / folder on disk = {html / on_disk:.2f}  (<= 2; {html / 1e6:.2f} MB)")
     print(f"  one-cassette report (seed) = {seed / 1e6:.2f} MB  (< 1.8)")
     ratio = seconds["show-folder-warm"] / seconds["show-seed"]

@@ -200,6 +200,10 @@ class Corpus:
         """One cassette of the corpus, loaded in full (for the notebook view or a report)."""
         return load(self._paths[name], name=name)
 
+    def path(self, name: str) -> Path:
+        """The file a cassette of the corpus was read from."""
+        return self._paths[name]
+
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write each frame (and `errors`) as `<frame>.parquet`, for DuckDB, Polars or Spark."""
         target = Path(directory)

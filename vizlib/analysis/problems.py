@@ -10,16 +10,22 @@ the panels show under their own heading.
 
 from __future__ import annotations
 
-from vizlib.analysis.assembly import assemble
+from collections.abc import Callable
+
+from vizlib.analysis.assembly import CallAssembly, assemble
 from vizlib.cassette import Cassette
 from vizlib.secrets.records import exchange_secrets
 
 
-def problems(cassette: Cassette) -> dict[int, list[str]]:
+def problems(
+    cassette: Cassette, calls: Callable[[int], list[CallAssembly]] | None = None
+) -> dict[int, list[str]]:
     """Short labels of what went wrong in each interaction (empty where nothing did).
 
-    The dashboard's `problems` column counts exactly these labels.
+    The dashboard's `problems` column counts exactly these labels. `calls(index)`
+    gives an interaction's `assemble` where the caller already has it.
     """
+    assembled = calls or (lambda index: assemble(cassette, index))
     out: dict[int, list[str]] = {}
     for record in cassette.records:
         decoded, status = record.decoded, record.exchange.response.status
@@ -33,7 +39,7 @@ def problems(cassette: Cassette) -> dict[int, list[str]]:
             found.append(f"{bad} unreadable event{'s' if bad > 1 else ''}")
         if decoded.stream and not decoded.complete:
             found.append("stream ended early")
-        for call in assemble(cassette, record.index):
+        for call in assembled(record.index):
             if not call.valid_json:
                 found.append(f"{call.name}: arguments not JSON")
             elif call.schema.valid is False:

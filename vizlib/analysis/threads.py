@@ -7,6 +7,8 @@ in `vizlib.threads` and shown in the interactions frame; this module adds it up.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +17,130 @@ from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
 
 _SUMS = ("input_tokens", "output_tokens", "cost_usd")
+COLUMNS = (
+    "thread",
+    "first_interaction",
+    "relation",
+    "parent",
+    "requests",
+    "side_requests",
+    "models",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "parent_thread",
+    "total_input_tokens",
+    "total_output_tokens",
+    "total_cost_usd",
+)
+DTYPES: dict[str, str] = {
+    "thread": "int64",
+    "first_interaction": "int64",
+    "relation": "str",
+    "parent": "Int64",
+    "requests": "int64",
+    "side_requests": "int64",
+    "models": "string",
+    "input_tokens": "Int64",
+    "output_tokens": "Int64",
+    "cost_usd": "float64",
+    "parent_thread": "Int64",
+    "total_input_tokens": "Int64",
+    "total_output_tokens": "Int64",
+    "total_cost_usd": "float64",
+}
+
+
+def _value(value: object) -> float | None:
+    """A number, or None where it is missing (None, NA, NaN)."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _sum(values: list[float | None]) -> float | None:
+    """The sum of the values present; None where none is (pandas' `sum(min_count=1)`)."""
+    present = [v for v in values if v is not None]
+    return math.fsum(present) if present else None
+
+
+def _count(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as dicts, by column name."""
+    rows: list[dict[str, Any]] = frame.to_dict(orient="records")  # type: ignore[assignment]
+    return rows
+
+
+def thread_rows(
+    cassette: Cassette, usage: Sequence[Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """`thread_table` as plain rows (None where a value is missing), one per thread in order.
+
+    `usage` holds the cassette's `usage` rows as mappings where the caller has them.
+    """
+    rows = records(per_interaction(cassette.usage)) if usage is None else usage
+    by_interaction = {int(u["interaction"]): u for u in rows}
+    threads: dict[int, dict[str, Any]] = {}
+    for item, link in zip(cassette.records, cassette.links, strict=True):
+        u = by_interaction.get(item.index, {})
+        thread = threads.setdefault(
+            link.thread,
+            {
+                "first": item.index,
+                "relation": link.relation,
+                "parent": link.parent,
+                "side": 0,
+                "all": 0,
+                "models": set(),
+                **{column: [] for column in _SUMS},
+            },
+        )
+        if item.index < thread["first"]:
+            thread.update(first=item.index, relation=link.relation, parent=link.parent)
+        thread["all"] += 1
+        thread["side"] += link.relation == "side"
+        if item.decoded.model is not None:
+            thread["models"].add(str(item.decoded.model))
+        for column in _SUMS:
+            thread[column].append(_value(u.get(column)))
+    thread_of = {
+        item.index: link.thread for item, link in zip(cassette.records, cassette.links, strict=True)
+    }
+    out = []
+    for number in sorted(threads):
+        t = threads[number]
+        spawned = t["relation"] in ("subagent", "branch")
+        out.append(
+            {
+                "thread": number,
+                "first_interaction": t["first"],
+                "relation": str(t["relation"]),
+                "parent": t["parent"],
+                "requests": t["all"] - t["side"],
+                "side_requests": t["side"],
+                "models": ", ".join(sorted(t["models"])),
+                "input_tokens": _count(_sum(t["input_tokens"])),
+                "output_tokens": _count(_sum(t["output_tokens"])),
+                "cost_usd": _sum(t["cost_usd"]),
+                "parent_thread": thread_of.get(t["parent"]) if spawned else None,
+            }
+        )
+    parents = {r["thread"]: r["parent_thread"] for r in out if r["parent_thread"] is not None}
+    for column in _SUMS:
+        totals = {r["thread"]: r[column] for r in out}
+        for thread in sorted(totals, reverse=True):  # children start later: higher numbers
+            parent, child = parents.get(thread), totals[thread]
+            if parent is not None and child is not None:
+                own = totals[parent]
+                totals[parent] = child if own is None else own + child
+        for r in out:
+            total = totals[r["thread"]]
+            r[f"total_{column}"] = total if column == "cost_usd" else _count(total)
+    return out
 
 
 def thread_table(cassette: Cassette) -> pd.DataFrame:
@@ -24,49 +150,14 @@ def thread_table(cassette: Cassette) -> pd.DataFrame:
     (sub-agents and branches); `total_*` columns add theirs, all the way down.
     Costs are NaN where no request of the thread (or its children) has a cost.
     """
-    ia = cassette.interactions[["interaction", "thread", "parent", "relation", "model"]]
-    usage = per_interaction(cassette.usage)[["interaction", *_SUMS]]
-    joined = ia.merge(usage, on="interaction", how="left")
-    joined["side"] = joined.relation == "side"
-    grouped = joined.groupby("thread", sort=True)
-    firsts = joined.loc[grouped.interaction.idxmin()].set_index("thread")
-    table = pd.DataFrame(
-        {
-            "first_interaction": firsts.interaction,
-            "relation": firsts.relation.astype(str),
-            "parent": firsts.parent,
-            "requests": grouped.size() - grouped.side.sum(),
-            "side_requests": grouped.side.sum(),
-            "models": grouped.model.agg(
-                lambda s: ", ".join(sorted(set(s.dropna().astype(str))))
-            ).astype("string"),
-            "input_tokens": grouped.input_tokens.sum(min_count=1),
-            "output_tokens": grouped.output_tokens.sum(min_count=1),
-            "cost_usd": grouped.cost_usd.sum(min_count=1),
-        }
-    )
-    thread_of = dict(zip(ia.interaction, ia.thread, strict=True))
-    table["parent_thread"] = pd.array(
-        [thread_of.get(p) if p is not pd.NA else None for p in table.parent], dtype="Int64"
-    )
-    # a thread that starts first or by a side request has no parent thread of its own
-    table.loc[~table.relation.isin(["subagent", "branch"]), "parent_thread"] = pd.NA
-    threads = [int(t) for t in table.index]
-    parents = {
-        t: int(p) for t, p in zip(threads, table.parent_thread, strict=True) if p is not pd.NA
-    }
-    for column in _SUMS:
-        values = table[column].astype("float64").tolist()
-        totals = dict(zip(threads, values, strict=True))
-        for thread in sorted(totals, reverse=True):  # children start later: higher numbers
-            parent, child = parents.get(thread), totals[thread]
-            if parent is not None and not math.isnan(child):
-                own = totals[parent]
-                totals[parent] = child if math.isnan(own) else own + child
-        total = pd.Series(totals, dtype="float64").reindex(table.index)
-        table[f"total_{column}"] = total if column == "cost_usd" else total.astype("Int64")
-    table.index.name = "thread"
-    return table.reset_index()
+    rows = thread_rows(cassette)
+    columns = {}
+    for column in COLUMNS:
+        dtype: Any = DTYPES[column]
+        missing = math.nan if dtype == "float64" else pd.NA
+        values = [missing if r[column] is None else r[column] for r in rows]
+        columns[column] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(columns)
 
 
 def thread_transcript(cassette: Cassette, thread: int, *, redact: bool = False) -> list[Turn]:

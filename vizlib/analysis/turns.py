@@ -10,7 +10,9 @@ request happened to come before it in the file.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -70,9 +72,15 @@ def _relation_text(item: Interaction, parent: int | None, relation: str) -> str 
     return None
 
 
-def request_growth(cassette: Cassette) -> list[RequestGrowth]:
-    """Each request against its parent: messages, shared prefix, additions, and cache use."""
-    usage = per_interaction(cassette.usage).set_index("interaction")
+def request_growth(
+    cassette: Cassette, usage: Sequence[Mapping[str, Any]] | None = None
+) -> list[RequestGrowth]:
+    """Each request against its parent: messages, shared prefix, additions, and cache use.
+
+    `usage` holds the cassette's `usage` rows as mappings where the caller has them.
+    """
+    rows = per_interaction(cassette.usage).to_dict(orient="records") if usage is None else usage
+    tokens = {int(u["interaction"]): u for u in rows}
     out = []
     for item, link in zip(cassette.records, cassette.links, strict=True):
         messages = _requests(item)
@@ -112,8 +120,8 @@ def request_growth(cassette: Cassette) -> list[RequestGrowth]:
                 shared_prefix=shared,
                 added=len(messages) - shared,
                 diverged=diverged or "",
-                input_tokens=_number(usage.input_tokens.get(item.index)),
-                cached_tokens=_number(usage.cached_tokens.get(item.index)),
+                input_tokens=_number(tokens.get(item.index, {}).get("input_tokens")),
+                cached_tokens=_number(tokens.get(item.index, {}).get("cached_tokens")),
             )
         )
     return out

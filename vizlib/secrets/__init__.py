@@ -29,7 +29,7 @@ from vizlib.secrets.rules import (
     is_secret_header,
     is_secret_param,
 )
-from vizlib.secrets.scan import Secret, scan
+from vizlib.secrets.scan import Secret, remembering, scan
 
 __all__ = [
     "MASK",
@@ -49,5 +49,6 @@ __all__ = [
     "redact_headers",
     "redact_text",
     "redact_url",
+    "remembering",
     "scan",
 ]

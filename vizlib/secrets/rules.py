@@ -20,6 +20,26 @@ _START = r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrtbf/])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0
 _END = r"(?![A-Za-z0-9_\-])"
 
 
+def _token(prefix: str, rest: str) -> str:
+    """A shape that starts with the literal `prefix`, where a token can start (`_START`).
+
+    The start is checked behind the prefix once it has matched, which finds
+    the same spans as `_START + prefix + rest` but lets the regex engine
+    search for the literal instead of trying the lookbehinds at every position.
+    """
+    p = re.escape(prefix)
+    start = (
+        rf"(?:(?<![A-Za-z0-9_\-]{p})|(?<=\\[nrtbf/]{p})"
+        rf"|(?<=%[0-9A-Fa-f]{{2}}{p})|(?<=\\u[0-9A-Fa-f]{{4}}{p}))"
+    )
+    return p + start + rest
+
+
+def _tokens(prefixes: Sequence[str], rest: str) -> str:
+    """Shapes of several literal prefixes with the same rest (see `_token`)."""
+    return "(?:" + "|".join(_token(prefix, rest) for prefix in prefixes) + ")"
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One secret shape: its rule id, its expression, and what it finds."""
@@ -50,45 +70,58 @@ def _rule(rule_id: str, pattern: str, description: str, *needles: str) -> Rule:
 SHAPES: list[Rule] = [
     _rule(
         "secret/anthropic-key",
-        _START + r"sk-ant-[A-Za-z0-9_\-]{20,}",
+        _token("sk-ant-", r"[A-Za-z0-9_\-]{20,}"),
         "Anthropic API key (sk-ant-)",
         "sk-ant-",
     ),
     _rule(
         "secret/openai-key",
-        _START + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_\-]{20,}",
+        _token("sk-", r"(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_\-]{20,}"),
         "OpenAI (sk-, sk-proj-) and OpenRouter (sk-or-v1-) keys",
         "sk-",
     ),
     _rule(
-        "secret/google-api-key", _START + r"AIza[0-9A-Za-z_\-]{35}" + _END, "Google API key", "aiza"
+        "secret/google-api-key",
+        _token("AIza", r"[0-9A-Za-z_\-]{35}" + _END),
+        "Google API key",
+        "aiza",
     ),
     _rule(
         "secret/oauth-token",
-        _START + r"ya29\.[0-9A-Za-z_\-.]{20,}",
+        _token("ya29.", r"[0-9A-Za-z_\-.]{20,}"),
         "Google OAuth access token",
         "ya29.",
     ),
     _rule(
         "secret/aws",
-        _START + r"(?:AKIA|ASIA)[0-9A-Z]{16}" + _END,
+        _tokens(("AKIA", "ASIA"), r"[0-9A-Z]{16}" + _END),
         "AWS access key id",
         "akia",
         "asia",
     ),
     _rule(
         "secret/jwt",
-        _START + r"eyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",
+        _token("eyJ", r"[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
         "JSON Web Token",
         "eyj",
     ),
     _rule(
         "secret/provider-key",
-        _START
-        + r"(?:gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|r8_[A-Za-z0-9]{20,}"
-        r"|pplx-[A-Za-z0-9]{20,}|tvly-[A-Za-z0-9\-]{20,}|gh[pousr]_[A-Za-z0-9]{30,}"
-        r"|github_pat_[A-Za-z0-9_]{30,}|xox[abpr]-[A-Za-z0-9\-]{20,}|sk_live_[A-Za-z0-9]{20,}"
-        r"|glpat-[A-Za-z0-9_\-]{20,}|csk-[A-Za-z0-9]{20,}|fw_[A-Za-z0-9]{20,}|nvapi-[A-Za-z0-9_\-]{20,})",
+        "(?:"
+        + "|".join(
+            [
+                _tokens(
+                    ("gsk_", "xai-", "hf_", "r8_", "pplx-", "sk_live_", "csk-", "fw_"),
+                    r"[A-Za-z0-9]{20,}",
+                ),
+                _token("tvly-", r"[A-Za-z0-9\-]{20,}"),
+                _tokens(("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"[A-Za-z0-9]{30,}"),
+                _token("github_pat_", r"[A-Za-z0-9_]{30,}"),
+                _tokens(("xoxa-", "xoxb-", "xoxp-", "xoxr-"), r"[A-Za-z0-9\-]{20,}"),
+                _tokens(("glpat-", "nvapi-"), r"[A-Za-z0-9_\-]{20,}"),
+            ]
+        )
+        + ")",
         "Groq, xAI, Hugging Face, Replicate, Perplexity, Tavily, GitHub, Slack, Stripe, GitLab, "
         "Cerebras, Fireworks, NVIDIA keys",
         *[
@@ -179,15 +212,21 @@ def shapes() -> list[Rule]:
     return SHAPES + _EXTRA
 
 
-_NEEDLES = re.compile("|".join(sorted({re.escape(n) for r in SHAPES for n in r.needles})))
+_ALL_NEEDLES = tuple(sorted({n for r in SHAPES for n in r.needles}))
+_NEEDLES = re.compile("|".join(re.escape(n) for n in _ALL_NEEDLES))
+_SHORT = 500  # characters: below this one regex pass is quicker than a search per needle
 
 
 def candidates(lowered: str) -> list[Rule]:
     """The shapes that can match a text, given its lowercase (each still checks its needles).
 
-    One pass over the text rules out every built-in shape where no needle is in it.
+    Every built-in shape is ruled out at once where no needle is in the text.
     """
-    return SHAPES + _EXTRA if _NEEDLES.search(lowered) else list(_EXTRA)
+    if len(lowered) < _SHORT:
+        found = _NEEDLES.search(lowered) is not None
+    else:
+        found = any(n in lowered for n in _ALL_NEEDLES)
+    return SHAPES + _EXTRA if found else list(_EXTRA)
 
 
 # Headers whose whole value is a credential or a session identifier.

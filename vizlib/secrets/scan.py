@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus
@@ -195,10 +196,32 @@ def _plain(value: str) -> bool:
     return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value
 
 
+_REMEMBERED: ContextVar[dict[str, list[Secret]] | None] = ContextVar("remembered", default=None)
+
+
+@contextlib.contextmanager
+def remembering() -> Iterator[None]:
+    """Within the block, `scan` finds each text's secrets once and gives the same answer again.
+
+    For work that shows one text in several places (a report section's
+    panels); the rules must not change inside the block.
+    """
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def scan(text: str) -> list[Secret]:
     """Every secret in `text`, as non-overlapping spans, in order; placeholders marked not real."""
-    found = [*_shapes(text), *_params(text), *_structured(text)]
-    return _merge(found)
+    memo = _REMEMBERED.get()
+    if memo is None:
+        return _merge([*_shapes(text), *_params(text), *_structured(text)])
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = _merge([*_shapes(text), *_params(text), *_structured(text)])
+    return list(found)
 
 
 def _merge(found: list[Secret]) -> list[Secret]:

@@ -25,13 +25,14 @@ from vizlib.cassette import Cassette
 from vizlib.corpus import Corpus
 from vizlib.redact import redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
+from vizlib.standalone.parallel import sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
 from vizlib.views.corpus import dashboard_html, frames_of
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import LAYOUT_DEFAULTS, template
 from vizlib.views.html import style
 
-Progress = Callable[[Cassette], None]
+Progress = Callable[[str], None]
 
 
 def script_json(value: Any) -> str:
@@ -60,19 +61,16 @@ def sections_of(
     progress: Progress | None = None,
     split: SplitFrames | None = None,
 ) -> list[Section]:
-    """Each cassette's packed section, in order; `split` holds their summaries, by name."""
+    """Each cassette's packed section, in order; `split` holds their rows, by name.
+
+    `progress` is called with each cassette's name once its section is built.
+    """
     out = []
     for position, cassette in enumerate(cassettes):
-        summary = split.summary(cassette.name) if split else None
-        chunks = split.chunks(cassette.name) if split else None
-        usage = split.usage(cassette.name) if split else None
-        out.append(
-            build_section(
-                cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
-            )
-        )
+        rows = split.part(cassette.name) if split else None
+        out.append(build_section(cassette, position, redact=redact, rows=rows))
         if progress:
-            progress(cassette)
+            progress(cassette.name)
     return out
 
 
@@ -122,12 +120,12 @@ def report_html(
     names = [c.name for c in cassettes]
     split = SplitFrames(frames) if len(set(names)) == len(names) else None
     sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
-    table = dashboard(
-        frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
-    )
-    index = (
-        dashboard_html(table, links=True, errors=failures) if len(cassettes) > 1 or failures else ""
-    )
+    index = ""
+    if len(cassettes) > 1 or failures:  # one cassette's page has no index
+        table = dashboard(
+            frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
+        )
+        index = dashboard_html(table, links=True, errors=failures)
     return page_html(sections, dashboard=index, redact=redact, failures=failures, title=title)
 
 
@@ -141,26 +139,46 @@ def corpus_report_html(
 ) -> str:
     """The report of a `Corpus` (see `load_many`): the dashboard from its frames.
 
-    Each cassette's section comes from the cassette loaded in full, one at a
-    time, with its rows of the corpus's frames.
+    Each cassette's section comes from the cassette loaded in full with its
+    rows of the corpus's frames; a large corpus's sections are built by one
+    worker process per core (see `vizlib.standalone.parallel`).
 
     The files the corpus could not read are listed with `failures` at the top
     and as rows of the index.
     """
     errors = [*failures, *failures_of(corpus.errors)]
     frames = {name: getattr(corpus, name) for name in FRAME_NAMES}
-    table = dashboard(
-        frames["interactions"],
-        frames["chunks"],
-        frames["tool_calls"],
-        frames["usage"],
-        corpus.names,
-    )
+    index: list[str] = []
+
+    def index_html() -> None:  # the dashboard, or nothing for one cassette read in full
+        if len(corpus.names) < 2 and not errors:
+            index.append("")
+            return
+        table = dashboard(
+            frames["interactions"],
+            frames["chunks"],
+            frames["tool_calls"],
+            frames["usage"],
+            corpus.names,
+        )
+        index.append(dashboard_html(table, links=True, errors=errors))
+
     split = SplitFrames(frames)
-    cassettes = (split.attach(corpus.cassette(name)) for name in corpus.names)
-    sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
-    index = dashboard_html(table, links=True, errors=errors) if len(sections) > 1 or errors else ""
-    return page_html(sections, dashboard=index, redact=redact, failures=errors, title=title)
+    workers = workers_for(len(corpus.names))
+    if workers:
+        items = [
+            (str(corpus.path(name)), name, position, split.part(name))
+            for position, name in enumerate(corpus.names)
+        ]
+        sections = sections_in_pool(
+            items, redact=redact, workers=workers, progress=progress, meanwhile=index_html
+        )
+    else:
+        cassettes = (corpus.cassette(name) for name in corpus.names)
+        sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
+    if not index:
+        index_html()
+    return page_html(sections, dashboard=index[0], redact=redact, failures=errors, title=title)
 
 
 def diff_page(

@@ -8,6 +8,7 @@ no per-cassette grouping. The overview's summary is computed once for all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,21 @@ def _bounds(frame: pd.DataFrame) -> dict[str, tuple[int, int]] | None:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class CassetteRows:
+    """One cassette's rows of the frames, as its report section reads them.
+
+    Plain values (lists of dicts, numpy arrays), so they pass cheaply to a
+    worker process that builds the section.
+    """
+
+    summary: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    usage: list[dict[str, Any]]
+    chunk_arrays: ChunkArrays
+    usage_arrays: UsageArrays
+
+
 class SplitFrames:
     """Frames of many cassettes, and each cassette's rows of them on request."""
 
@@ -57,6 +73,22 @@ class SplitFrames:
         self._summary: dict[str, list[dict[str, Any]]] = {}
         for row in summary:
             self._summary.setdefault(str(row["cassette"]), []).append(row)
+        self._records: dict[str, list[dict[str, Any]]] = {}
+
+    @classmethod
+    def of(cls, cassette: Cassette) -> SplitFrames:
+        """The frames of one cassette, built from it."""
+        return cls({name: getattr(cassette, name) for name in FRAME_NAMES})
+
+    def part(self, cassette: str) -> CassetteRows:
+        """The cassette's rows, as its section reads them."""
+        return CassetteRows(
+            self.summary(cassette),
+            self.records("interactions", cassette),
+            self.records("usage", cassette),
+            self.chunks(cassette),
+            self.usage(cassette),
+        )
 
     def rows(self, frame: str, cassette: str) -> pd.DataFrame:
         """The cassette's rows of one frame (keeping the frame's index)."""
@@ -88,10 +120,19 @@ class SplitFrames:
         """The cassette's `interaction_summary` records."""
         return self._summary.get(cassette, [])
 
-    def attach(self, cassette: Cassette) -> Cassette:
-        """Give a freshly loaded cassette its usage rows from these, so it does not build them.
-
-        (The section reads no other frame of the cassette; the rest are built if asked for.)
-        """
-        cassette.__dict__["usage"] = self.rows("usage", cassette.name)
-        return cassette
+    def records(self, frame: str, cassette: str) -> list[dict[str, Any]]:
+        """The cassette's rows of one frame as dicts, as `DataFrame.to_dict("records")` gives."""
+        if frame not in self._records:
+            table = self.frames[frame]
+            columns = {name: table[name].tolist() for name in table.columns}
+            self._records[frame] = [
+                dict(zip(columns, values, strict=True))
+                for values in zip(*columns.values(), strict=True)
+            ]
+        everything = self._records[frame]
+        bounds = self._bounds[frame]
+        if bounds is None:
+            names = self.frames[frame].cassette.tolist()
+            return [row for row, name in zip(everything, names, strict=True) if name == cassette]
+        start, stop = bounds.get(cassette, (0, 0))
+        return everything[start:stop]

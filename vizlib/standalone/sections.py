@@ -22,21 +22,22 @@ import jinja2
 import orjson
 
 from vizlib.analysis.assembly import CallAssembly, assemble
+from vizlib.analysis.problems import problems
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
 from vizlib.redact import redact_text
+from vizlib.secrets import remembering
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
-from vizlib.views.card import card_html
+from vizlib.standalone.frames import CassetteRows, SplitFrames
+from vizlib.views.card import card_fields, fields_html
 from vizlib.views.corpus import turns_html
 from vizlib.views.figures import (
     ChunkArrays,
     UsageArrays,
-    chunk_arrays,
     context_spec,
     timeline_spec,
-    usage_arrays,
     usage_spec,
 )
 from vizlib.views.html import overview_html
@@ -58,38 +59,53 @@ class Panel:
 class Context:
     """What a panel is built from; `data` collects what the page's script reads, by key.
 
-    `summary` holds the cassette's `interaction_summary` records where they
-    were computed for many cassettes at once.
+    `rows` holds the cassette's rows of the frames (its summary, chunk and
+    usage arrays), converted once for many cassettes. What several panels
+    read (each interaction's tool calls assembled, the cassette's problems) is
+    computed once, on first use.
     """
 
     cassette: Cassette
     position: int
     redact: bool
-    summary: list[dict[str, Any]] | None = None
+    rows: CassetteRows
     data: dict[str, Any] = field(default_factory=dict)
     interaction: int = 0
-    _chunks: ChunkArrays | None = None
-    _usage: UsageArrays | None = None
+    _calls: dict[int, list[CallAssembly]] = field(default_factory=dict)
+    _found: dict[int, list[str]] | None = None
+
+    @property
+    def summary(self) -> list[dict[str, Any]]:
+        """The cassette's `interaction_summary` records."""
+        return self.rows.summary
 
     def row(self) -> dict[str, Any] | None:
-        """The current interaction's summary record, where there is a summary."""
-        if self.summary is None or self.interaction >= len(self.summary):
-            return None
-        return self.summary[self.interaction]
+        """The current interaction's summary record."""
+        summary = self.rows.summary
+        return summary[self.interaction] if self.interaction < len(summary) else None
 
     @property
     def usage(self) -> UsageArrays:
         """The cassette's usage columns as arrays, with the messages each request sent."""
-        if self._usage is None:
-            self._usage = usage_arrays(self.cassette.usage, self.cassette.messages)
-        return self._usage
+        return self.rows.usage_arrays
 
     @property
     def chunks(self) -> ChunkArrays:
-        """The cassette's chunk columns as arrays, converted once."""
-        if self._chunks is None:
-            self._chunks = chunk_arrays(self.cassette.chunks)
-        return self._chunks
+        """The cassette's chunk columns as arrays."""
+        return self.rows.chunk_arrays
+
+    def calls(self, interaction: int) -> list[CallAssembly]:
+        """The interaction's tool calls assembled (unredacted: checks run on what was recorded)."""
+        if interaction not in self._calls:
+            self._calls[interaction] = assemble(self.cassette, interaction)
+        return self._calls[interaction]
+
+    @property
+    def found(self) -> dict[int, list[str]]:
+        """The cassette's `problems`."""
+        if self._found is None:
+            self._found = problems(self.cassette, self.calls)
+        return self._found
 
     @property
     def key(self) -> str:
@@ -105,6 +121,7 @@ def environment() -> jinja2.Environment:
     """The report's templates, autoescaped."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("vizlib.standalone", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat of the file per render
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -123,14 +140,15 @@ def _plots(*keys: str) -> str:
 
 def overview_panel(ctx: Context) -> Panel:
     """The interactions table."""
-    return Panel("Overview", overview_html(ctx.cassette, ctx.summary))
+    return Panel("Overview", overview_html(ctx.cassette, ctx.summary, ctx.found))
 
 
 def turns_panel(ctx: Context) -> Panel | None:
     """Each request against the one before (only with several interactions)."""
     if len(ctx.cassette) < 2:
         return None
-    return Panel("Requests turn by turn", turns_html(request_growth(ctx.cassette)))
+    growth = request_growth(ctx.cassette, ctx.rows.usage)
+    return Panel("Requests turn by turn", turns_html(growth))
 
 
 def run_panel(ctx: Context) -> Panel | None:
@@ -138,8 +156,10 @@ def run_panel(ctx: Context) -> Panel | None:
     if is_linear(ctx.cassette):
         return None
     key = f"run-{ctx.position}"
-    ctx.data[key] = run_figure_dict(ctx.cassette)
-    return Panel("Run", render("run_panel.html.j2", key=key, table=threads_html(ctx.cassette)))
+    usage = ctx.rows.usage
+    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found, ctx.rows.interactions, usage)
+    table = threads_html(ctx.cassette, usage)
+    return Panel("Run", render("run_panel.html.j2", key=key, table=table))
 
 
 def usage_panel(ctx: Context) -> Panel:
@@ -152,9 +172,20 @@ def usage_panel(ctx: Context) -> Panel:
 
 def card_panel(ctx: Context) -> Panel | None:
     """What a call that is not a stream was for: model, inputs, usage, cost."""
-    if bool(ctx.cassette.interactions.stream.iloc[ctx.interaction]):
+    index = ctx.interaction
+    if ctx.cassette.records[index].decoded.stream:
         return None
-    return Panel("Call", card_html(ctx.cassette, ctx.interaction, redact=ctx.redact))
+    messages = ctx.cassette.records[index].decoded.messages
+    sent = sum(1 for m in messages if m.source == "request")
+    answer = "\n".join(m.content for m in messages if m.source == "response")
+    rows = card_fields(
+        ctx.rows.interactions[index],
+        ctx.rows.usage[index],
+        sent,
+        answer,
+        redact=ctx.redact,
+    )
+    return Panel("Call", fields_html(rows))
 
 
 def timeline_panel(ctx: Context) -> Panel:
@@ -210,11 +241,10 @@ def assembly_data(calls: list[CallAssembly], last_seq: int) -> dict[str, Any]:
 def assembly_panel(ctx: Context) -> Panel:
     """The tool calls' arguments as they arrived, with a slider and a play button."""
     key = f"assembly-{ctx.key}"
-    row = ctx.row()
-    n_chunks = int(
-        ctx.cassette.interactions.n_chunks.iloc[ctx.interaction] if row is None else row["n_chunks"]
-    )
-    calls = assemble(ctx.cassette, ctx.interaction, redact=ctx.redact)
+    n_chunks = len(ctx.cassette.records[ctx.interaction].decoded.chunks)
+    calls = ctx.calls(ctx.interaction)
+    if ctx.redact:
+        calls = [c.redacted() for c in calls]
     ctx.data[key] = assembly_data(calls, max(n_chunks - 1, 0))
     return Panel("Tool-call assembly", render("assembly_panel.html.j2", key=key))
 
@@ -271,29 +301,28 @@ def section_payload(
     position: int,
     *,
     redact: bool,
-    summary: list[dict[str, Any]] | None = None,
-    chunks: ChunkArrays | None = None,
-    usage: UsageArrays | None = None,
+    rows: CassetteRows | None = None,
 ) -> dict[str, Any]:
     """The section's markup and data, before compression.
 
-    `summary`, `chunks` and `usage` (the cassette's `interaction_summary`
-    records, `chunk_arrays` and `usage_arrays` with the messages sent) may be
-    given where they were computed for many cassettes at once.
+    `rows` holds the cassette's rows of frames built for many cassettes at
+    once; without them, the cassette's own frames are used.
     """
-    ctx = Context(cassette, position, redact, summary, _chunks=chunks, _usage=usage)
-    panels = [p for make in CASSETTE_PANELS if (p := make(ctx)) is not None]
-    interactions = []
-    for index in range(len(cassette)):
-        ctx.interaction = index
-        row = ctx.row()
-        interactions.append(
-            {
-                "index": index,
-                "label": interaction_label(cassette, index) if row is None else row_label(row),
-                "panels": [p for make in INTERACTION_PANELS if (p := make(ctx)) is not None],
-            }
-        )
+    part = rows or SplitFrames.of(cassette).part(cassette.name)
+    ctx = Context(cassette, position, redact, part)
+    with remembering():  # panels show the same texts: each is scanned for secrets once
+        panels = [p for make in CASSETTE_PANELS if (p := make(ctx)) is not None]
+        interactions = []
+        for index in range(len(cassette)):
+            ctx.interaction = index
+            row = ctx.row()
+            interactions.append(
+                {
+                    "index": index,
+                    "label": interaction_label(cassette, index) if row is None else row_label(row),
+                    "panels": [p for make in INTERACTION_PANELS if (p := make(ctx)) is not None],
+                }
+            )
     body = render("section.html.j2", position=position, panels=panels, interactions=interactions)
     return {"html": body, "data": ctx.data}
 
@@ -326,14 +355,8 @@ def build_section(
     position: int,
     *,
     redact: bool,
-    summary: list[dict[str, Any]] | None = None,
-    chunks: ChunkArrays | None = None,
-    usage: UsageArrays | None = None,
+    rows: CassetteRows | None = None,
 ) -> Section:
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
-    payload = pack(
-        section_payload(
-            cassette, position, redact=redact, summary=summary, chunks=chunks, usage=usage
-        )
-    )
+    payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
     return Section(position, cassette.name, cassette.container, len(cassette), payload)

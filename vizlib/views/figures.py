@@ -14,9 +14,11 @@ titles. Large streams switch to WebGL traces so no chunk becomes a DOM node.
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -497,5 +499,9 @@ def template() -> str:
 
     The `*_figure` functions get the same template from plotly itself.
     """
-    package = resources.files("plotly").joinpath("package_data/templates/plotly.json")
-    return package.read_text(encoding="utf-8")
+    spec = importlib.util.find_spec("plotly")  # found, not imported: a report needs only the file
+    if spec is None or not spec.submodule_search_locations:
+        package = resources.files("plotly")
+    else:
+        package = Path(next(iter(spec.submodule_search_locations)))
+    return package.joinpath("package_data/templates/plotly.json").read_text(encoding="utf-8")

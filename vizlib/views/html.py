@@ -95,6 +95,7 @@ def environment() -> jinja2.Environment:
     """The template environment: autoescape on for every template."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("vizlib.views", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat of the file per render
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -119,16 +120,21 @@ def style() -> str:
 
 
 def overview_rows(
-    cassette: Cassette, summary: list[dict[str, Any]] | None = None
+    cassette: Cassette,
+    summary: list[dict[str, Any]] | None = None,
+    found: dict[int, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The overview table's rows, formatted for reading.
 
-    `summary` holds the cassette's `interaction_summary` records where the caller has them.
+    `summary` holds the cassette's `interaction_summary` records, and `found`
+    its `problems`, where the caller has them.
     """
     if summary is None:
         table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
         summary = table.to_dict(orient="records")  # type: ignore[assignment]
-    found, leaks = problems(cassette), secrets(cassette)
+    if found is None:
+        found = problems(cassette)
+    leaks = secrets(cassette)
     rows = []
     for row in summary or ():
         index = int(row["interaction"])
@@ -159,12 +165,17 @@ OVERVIEW_NOTE = (
 )
 
 
-def overview_html(cassette: Cassette, summary: list[dict[str, Any]] | None = None) -> str:
+def overview_html(
+    cassette: Cassette,
+    summary: list[dict[str, Any]] | None = None,
+    found: dict[int, list[str]] | None = None,
+) -> str:
     """The interactions table: api, model, status, duration, tokens, cost, problems, secrets.
 
     Problems are what the dashboard counts; secrets recorded in the cassette are listed apart.
     """
-    return render("overview.html.j2", rows=overview_rows(cassette, summary), note=OVERVIEW_NOTE)
+    rows = overview_rows(cassette, summary, found)
+    return render("overview.html.j2", rows=rows, note=OVERVIEW_NOTE)
 
 
 def _state(value: bool | None, yes: str, no: str, unknown: str) -> tuple[str, str]:

@@ -13,16 +13,19 @@ The figure is built as a plain plotly JSON dict (`run_figure_dict`);
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from vizlib.analysis.problems import problems, secrets
-from vizlib.analysis.threads import thread_table
+from vizlib.analysis.threads import records, thread_rows
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
 from vizlib.views.figures import escape
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
-from vizlib.views.labels import interaction_label
+from vizlib.views.labels import row_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -75,30 +78,36 @@ def _lane_names(cassette: Cassette, order: list[int]) -> dict[int, str]:
     return names
 
 
-def _axis(cassette: Cassette) -> tuple[list[Any], dict[str, Any]]:
-    started = cassette.interactions.started_at
-    if len(started) and started.notna().all():
+def _axis(interactions: Sequence[Mapping[str, Any]]) -> tuple[list[Any], dict[str, Any]]:
+    started = [row["started_at"] for row in interactions]
+    if started and not any(pd.isna(t) for t in started):
         values = [t.isoformat() for t in started]
         return values, {"title": {"text": "start time (recorded)"}, "type": "date"}
-    return list(range(len(cassette))), {"title": {"text": "order in the file"}, "dtick": 1}
+    return list(range(len(interactions))), {"title": {"text": "order in the file"}, "dtick": 1}
 
 
-def _hover(cassette: Cassette, found: dict[int, list[str]]) -> list[str]:
-    usage = per_interaction(cassette.usage)
+def _hover(
+    cassette: Cassette,
+    found: dict[int, list[str]],
+    interactions: Sequence[Mapping[str, Any]],
+    usage: Sequence[Mapping[str, Any]],
+) -> list[str]:
     links = cassette.links
     out = []
     for index in range(len(cassette)):
         link = links[index]
-        row = usage.iloc[index]
+        row = usage[index]
         parts = [
-            escape(interaction_label(cassette, index), 160),
+            escape(row_label(interactions[index]), 160),
             link.relation + ("" if link.parent is None else f" of #{link.parent}"),
         ]
-        if not missing(row.input_tokens) or not missing(row.output_tokens):
-            parts.append(f"tokens: {count(row.input_tokens)} in, {count(row.output_tokens)} out")
-        shown_cost = cost(row.cost_usd, row.cost_source)
+        if not missing(row["input_tokens"]) or not missing(row["output_tokens"]):
+            parts.append(
+                f"tokens: {count(row['input_tokens'])} in, {count(row['output_tokens'])} out"
+            )
+        shown_cost = cost(row["cost_usd"], row["cost_source"])
         if shown_cost:
-            estimated = " (estimated)" if row.cost_source == "estimated" else ""
+            estimated = " (estimated)" if row["cost_source"] == "estimated" else ""
             parts.append(f"cost: {shown_cost}{estimated}")
         if found.get(index):
             parts.append("problems: " + escape("; ".join(found[index]), 300))
@@ -113,15 +122,27 @@ def is_linear(cassette: Cassette) -> bool:
     )
 
 
-def run_figure_dict(cassette: Cassette) -> dict[str, Any]:
-    """The run view as a plotly figure in plain JSON form."""
+def run_figure_dict(
+    cassette: Cassette,
+    found: dict[int, list[str]] | None = None,
+    interactions: Sequence[Mapping[str, Any]] | None = None,
+    usage: Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The run view as a plotly figure in plain JSON form.
+
+    `found` (its `problems`), `interactions` and `usage` (its rows of those
+    frames, as mappings) may be given where the caller has them.
+    """
     order = lane_order(cassette)
     lanes = _lane_names(cassette, order)
     y_of = {thread: lanes[thread] for thread in order}
-    x, xaxis = _axis(cassette)
+    rows = records(cassette.interactions) if interactions is None else interactions
+    x, xaxis = _axis(rows)
     leaks = secrets(cassette)
-    found = {index: labels + leaks[index] for index, labels in problems(cassette).items()}
-    hover = _hover(cassette, found)
+    found = problems(cassette) if found is None else found
+    found = {index: labels + leaks[index] for index, labels in found.items()}
+    usage = records(per_interaction(cassette.usage)) if usage is None else usage
+    hover = _hover(cassette, found, rows, usage)
     links = cassette.links
     data: list[dict[str, Any]] = []
     edges: dict[str, tuple[list[Any], list[Any]]] = {"same": ([], []), "spawn": ([], [])}
@@ -201,29 +222,29 @@ def run_figure(cassette: Cassette) -> go.Figure:
     return go.Figure(run_figure_dict(cassette))
 
 
-def threads_html(cassette: Cassette) -> str:
-    """Tokens and cost per thread, own and with the threads it spawned, as an HTML table."""
-    table = thread_table(cassette)
-    usage, interactions = cassette.usage, cassette.interactions
-    # by interaction, not by row label: a corpus's cassette keeps the corpus's row labels
-    estimated = set(usage.interaction[usage.cost_source.eq("estimated").fillna(False)].tolist())
-    threads_estimated = {
-        int(t)
-        for i, t in zip(
-            interactions.interaction.tolist(), interactions.thread.tolist(), strict=True
-        )
-        if i in estimated
+def threads_html(cassette: Cassette, usage: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """Tokens and cost per thread, own and with the threads it spawned, as an HTML table.
+
+    `usage` holds the cassette's `usage` rows as mappings where the caller has them.
+    """
+    rows_of_usage = records(cassette.usage) if usage is None else usage
+    table = thread_rows(cassette, rows_of_usage)
+    estimated = {
+        int(u["interaction"]) for u in rows_of_usage if str(u["cost_source"]) == "estimated"
     }
-    source = {
-        int(t): "estimated" if int(t) in threads_estimated else "reported" for t in table.thread
+    threads_estimated = {
+        link.thread
+        for item, link in zip(cassette.records, cassette.links, strict=True)
+        if item.index in estimated
     }
     rows = []
-    for row in table.to_dict(orient="records"):
+    for row in table:
         thread = int(row["thread"])
+        source = "estimated" if thread in threads_estimated else "reported"
         started = row["relation"]
         if not missing(row["parent"]):
             started += f" from #{row['parent']}"
-        total_cost = cost(row["total_cost_usd"], source[thread])
+        total_cost = cost(row["total_cost_usd"], source)
         rows.append(
             {
                 "thread": thread,
@@ -233,7 +254,7 @@ def threads_html(cassette: Cassette) -> str:
                 "models": row["models"],
                 "input": count(row["input_tokens"]),
                 "output": count(row["output_tokens"]),
-                "cost": cost(row["cost_usd"], source[thread]),
+                "cost": cost(row["cost_usd"], source),
                 "total": f"{count(row['total_input_tokens'])} in, "
                 f"{count(row['total_output_tokens'])} out"
                 + (f", {total_cost}" if total_cost else ""),
