@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "cassettes"
 SEED = SHARED / "seed" / "multi_tool_streaming_kimi-k2.yaml"
+RUNS_PER_PROCESS = 3  # timed runs in each process of a round; its figure is their median
 
 
 def _bodies(document: object) -> list[str]:
@@ -319,8 +320,8 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
     files_json = work / "files.json"
     files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
     print(
-        f"{label}; median of {args.repeat} rounds, each running every variant once "
-        "in a fresh process, CPU and wall time"
+        f"{label}; median of {args.repeat} rounds, each running every variant in a fresh "
+        f"process (median of {RUNS_PER_PROCESS} runs there), CPU and wall time"
     )
     _run("warm", files_json, work / "cache", repeat=1)  # fill the cache: that run is cold
     results = _rounds(variants, files_json, work / "cache", args.repeat)
@@ -355,12 +356,14 @@ def _rounds(
     """Each variant's median over `rounds` rounds, a round running every variant once.
 
     Round by round rather than variant by variant, so that a change in the load of a shared
-    machine weighs on every variant alike and the ratios of one run stay comparable.
+    machine weighs on every variant alike and the ratios of one run stay comparable. Each
+    round's figure is the median of `RUNS_PER_PROCESS` runs in one process.
     """
     samples: dict[str, list[dict[str, float]]] = {variant: [] for variant in variants}
     for _ in range(rounds):
         for variant in variants:
-            samples[variant].append(_run(variant, files_json, cache_dir, repeat=1))  # type: ignore[arg-type]
+            sample = _run(variant, files_json, cache_dir, repeat=RUNS_PER_PROCESS)
+            samples[variant].append(sample)  # type: ignore[arg-type]
     return {
         variant: {
             "cpu": statistics.median(s["cpu"] for s in runs),
