@@ -4,9 +4,8 @@ Usage: .venv/bin/python scripts/tour.py
 
 The stored copy keeps every output: tables, the views' static copies (a
 summary table and the report's page) and the widget state. Only the one copy
-of plotly.js that the kernel's first view puts ahead of it is left out, to
-keep the file small in the repository; `jupyter nbconvert --execute` builds
-a complete one.
+of plotly.js that the first static copy carries is left out, to keep the file
+small in the repository; `jupyter nbconvert --execute` builds a complete one.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from vizlib.analysis.assembly import assemble
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
-from vizlib.views import bundle
+from vizlib.views import loader, static
 from vizlib.views.charts import integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, request_images, transcript_html
@@ -188,7 +188,9 @@ def test_integer_axes_step_by_whole_numbers(largest: int, step: int) -> None:
 def test_show_displays_once_and_returns_nothing(
     seed: vizlib.Cassette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bundle._Sent, "plotly", False)  # a kernel that has shown nothing yet
+    # a kernel that has shown nothing yet
+    monkeypatch.setattr(static._Sent, "plotly", False)
+    monkeypatch.setattr(loader._Loaded, "widget", None)
     shell = InteractiveShell.instance()
     shown: list[dict[str, object]] = []
     shell.display_pub.publish = lambda data, *args, **kwargs: shown.append(data)  # type: ignore[method-assign]
@@ -197,22 +199,20 @@ def test_show_displays_once_and_returns_nothing(
         assert vizlib.show(seed) is None
     finally:
         InteractiveShell.clear_instance()
-    # the kernel's first view brings plotly.js ahead of it, once
-    carrier, live, static, live_again, static_again = shown
-    assert str(carrier["text/html"]).startswith(
-        '<div class="vz-plotly-carrier" hidden><script type="text/plain" class="vz-plotly-js">'
-        "/*! plotly.js v"
-    )
-    assert str(carrier["text/html"]).count("</script>") == 2  # the bundle's own are escaped
+    live, copy, live_again, copy_again = shown
     assert "application/vnd.jupyter.widget-view+json" in live
     assert "application/vnd.jupyter.widget-view+json" in live_again
-    assert set(static) == {"text/html", "text/markdown", "text/plain"}
+    assert set(copy) == {"text/html", "text/markdown", "text/plain"}
     assert "| 0 | openai-chat | kimi-k2 | 200 | 40 | 2 | 197 | 53 | $0.000155 |" in str(
-        static["text/markdown"]
+        copy["text/markdown"]
     )
-    for copy in (static, static_again):
-        assert "plotly.js v" not in str(copy["text/html"])
-        assert "window.__vizlibPlotly = function" in str(copy["text/html"])
+    # the live page gets plotly.js once, from the loader widget's state (one binary buffer);
+    # the first static copy carries it once, as inert text, for readers without a kernel
+    assert loader._Loaded.widget is not None
+    assert loader._Loaded.widget.source == plotly_js().encode()
+    assert str(copy["text/html"]).count("plotly.js v") == 1
+    assert "plotly.js v" not in str(copy_again["text/html"])
+    assert "window.__vizlibPlotly = function" in str(copy_again["text/html"])
 
 
 def test_static_copy_borrows_one_plotly_js(sample: vizlib.Cassette) -> None:
@@ -458,9 +458,9 @@ def test_the_notebook_view_never_imports_plotly_py() -> None:
     )
     assert {"ipywidgets", "anywidget", "pandas"} <= loaded
     assert not {m for m in loaded if m.split(".")[0] in ("plotly", "_plotly_utils")}
-    # sending plotly.js to the page imports neither the report nor pandas
-    light = modules_after("import vizlib.views.bundle as b\nassert len(b.carrier_html()) > 10**6")
-    assert light.isdisjoint({"pandas", "numpy", "ipywidgets", "vizlib.standalone"})
+    # reading the bundle imports neither the report nor pandas
+    light = modules_after("from vizlib._plotlyjs import plotly_js\nassert len(plotly_js()) > 10**6")
+    assert light.isdisjoint({"pandas", "numpy", "vizlib.standalone"})
 
 
 @pytest.mark.parametrize("wire", sorted(CALL_IDS))

@@ -116,11 +116,7 @@ def show(x: Any, *, redact: bool = True, errors: Errors = "show") -> None:
     dashboard saying why; with `errors="raise"` the first one raises
     `CassetteError`. Secrets are redacted unless `redact=False`.
     """
-    # The page gets plotly.js first, evaluating it while the widgets and frames load.
-    from vizlib.views.bundle import send_plotly  # noqa: PLC0415
-
-    send_plotly()
-    # Widgets load only when a view is first shown, so the CLI stays fast.
+    # Widgets and plotly load only when a view is first shown, so the CLI stays fast.
     from vizlib.views.widget import show as show_view  # noqa: PLC0415
 
     show_view(x, redact=redact, errors=errors)

@@ -1,7 +1,8 @@
 // vizlib charts: draws each figure of the model's `figures` with plotly.js.
-// plotly.js reaches the page once: a global already there is reused, otherwise
-// the first chart asks its kernel for the bundle (one custom message, answered
-// with one binary buffer) and every later chart on the page awaits the same promise.
+// plotly.js reaches the page once: a global already there is reused, or the one the kernel's
+// loader widget is evaluating (vizlib.views.loader); otherwise the first chart asks its kernel
+// for the bundle (one custom message, answered with one binary buffer) and every later chart
+// on the page awaits the same promise.
 
 const PENDING = "__vizlibPlotlyPending";
 const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };

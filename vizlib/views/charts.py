@@ -6,8 +6,8 @@ place. Figures are plain plotly JSON (the `*_spec` functions of
 `vizlib.views.figures`): neither plotly's Python package nor pandas is
 imported here.
 The bundle itself is not part of the state: the page has it from the
-kernel's first view (see `vizlib.views.bundle`) or asks the kernel for it
-once (a custom message answered with one binary buffer), and every later
+kernel's loader widget (see `vizlib.views.loader`) or asks the kernel for
+it once (a custom message answered with one binary buffer), and every later
 chart on the page reuses it.
 """
 

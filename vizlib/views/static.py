@@ -3,10 +3,10 @@
 `static_bundle` is a display bundle shown beside the live view. Its HTML
 holds the report's page for the cassette in a frame that is built only when
 it scrolls into sight (so a live session, where the view hides it, pays
-nothing), and it borrows the page's one copy of plotly.js: the kernel's
-first view put it there (`vizlib.views.bundle`); a static copy made outside
-a view carries it itself the first time. Its markdown and plain text are
-what GitHub and terminals show.
+nothing), and it borrows the page's one copy of plotly.js: the first static
+output of a kernel carries the bundle as inert text, later ones only point
+to it (the live view gets its own from `vizlib.views.loader`). Its markdown
+and plain text are what GitHub and terminals show.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import pandas as pd
 from vizlib._plotlyjs import plotly_js
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
-from vizlib.views.bundle import inert_plotly, loader, take_plotly
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
 from vizlib.views.labels import short_model
@@ -30,6 +29,31 @@ BORROW = (
     "window.Plotly = (function () {"
     " try { return parent.__vizlibPlotly(); } catch (e) { return undefined; } })();"
 )
+
+
+class _Sent:
+    """Whether this kernel has already put plotly.js into a static output."""
+
+    plotly = False
+
+
+def _take_plotly() -> bool:
+    """True the first time it is called in a kernel: that static copy carries the bundle."""
+    first = not _Sent.plotly
+    _Sent.plotly = True
+    return first
+
+
+def _inert_plotly() -> str:
+    """The bundle as an inert `<script type="text/plain">` element (never executed as is)."""
+    source = plotly_js().replace("</", "<\\/")
+    return f'<script type="text/plain" class="vz-plotly-js">{source}</script>'
+
+
+def _plotly_loader() -> str:
+    """The script that defines `window.__vizlibPlotly`, which evaluates the inert bundle once."""
+    script = resources.files("vizlib.views").joinpath("templates/plotly-loader.js")
+    return script.read_text(encoding="utf-8")
 
 
 def _loader() -> str:
@@ -120,7 +144,7 @@ def static_html(
 
     `page` is that report page where the caller already has it.
     """
-    carry = charts and take_plotly()
+    carry = charts and _take_plotly()
     if charts and cassettes and page is None:
         page = report_page(cassettes[0], redact=redact)
     return render(
@@ -128,8 +152,8 @@ def static_html(
         summaries=[(c, summary_rows(c)) for c in cassettes],
         columns=COLUMNS,
         page=page if charts else "",
-        plotly=inert_plotly() if carry else "",
-        plotly_loader=loader(),
+        plotly=_inert_plotly() if carry else "",
+        plotly_loader=_plotly_loader(),
         loader=_loader(),
     )
 

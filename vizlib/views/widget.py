@@ -2,9 +2,10 @@
 
 This module holds the widgets and their wiring; what the tabs show is built
 by `vizlib.views.panels` (pandas and the analyses), imported only once a
-view is on the page. `show` displays a view's widgets first and fills them
-after, charts first, so the page loads and lays out the view while the
-kernel builds what it shows. Charts are `Charts` widgets (plotly.js once
+view is on the page. `show` sends plotly.js first (`vizlib.views.loader`),
+then displays a view's widgets and fills them after, charts first, so the
+page evaluates plotly.js and lays out the view while the kernel builds what
+it shows. Charts are `Charts` widgets (plotly.js once
 per page, complete figures in their state); the tabs are a list of (title,
 builder) panels, so a new tab is one entry. Beside the live view, `show`
 displays a static copy that notebooks keep for readers without a kernel
@@ -24,9 +25,9 @@ from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.cassette import Cassette
-from vizlib.views.bundle import send_plotly
 from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
+from vizlib.views.loader import load_plotly
 
 if TYPE_CHECKING:
     from vizlib.views.corpusview import CorpusView
@@ -312,10 +313,10 @@ def show(x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "sho
     view's widgets are displayed first and filled after, so the page lays
     them out while the kernel builds their charts and tables.
     """
-    send_plotly()
     if get_ipython() is None:
         view(x, redact=redact, errors=errors)
         return
+    load_plotly()  # the page evaluates plotly.js while the kernel builds the view
     shown = _view(x, redact, errors, fill=False)
     display(shown)  # type: ignore[no-untyped-call]
     if isinstance(shown, CassetteView):
