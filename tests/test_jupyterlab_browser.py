@@ -218,8 +218,6 @@ def test_slider_keeps_its_keys(page: object, server: Server) -> None:
 
 
 def test_folder_view(chromium: object, server: Server) -> None:
-    if server.kind != "lab":
-        pytest.skip("the folder view is checked once, in JupyterLab")
     name = write_notebook(
         server.root,
         "folder.ipynb",
@@ -276,7 +274,7 @@ def test_folder_view(chromium: object, server: Server) -> None:
         arg=[output.element_handle(), chosen],
         timeout=60_000,
     )
-    screenshot(tab, "jupyterlab-folder", full_page=False)
+    screenshot(tab, f"{server.kind}-folder", full_page=False)
     context.close()
 
 

@@ -412,6 +412,7 @@ def test_folder_view_filters_sorts_and_opens(
 ) -> None:
     view = vizlib.views.widget.view([seed, sample])
     assert isinstance(view, CorpusView)
+    assert view.holder.children == ()  # nothing is drawn for a cassette until it is picked
     assert view.dashboard.value.count("data-vz-open=") == 2
     view.filter.value = "weather"
     assert list(view.visible().cassette) == ["sample_weather_tools.yaml"]

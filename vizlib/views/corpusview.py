@@ -1,6 +1,8 @@
 """The notebook view of many cassettes: a dashboard to filter, sort and open one from.
 
-Opening a cassette shows its `CassetteView` below the dashboard.
+Opening a cassette shows its `CassetteView` below the dashboard. Nothing is
+drawn for a cassette until it is picked, so the view of a folder costs its
+dashboard, not its cassettes.
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
             layout={"width": "min(360px, 100%)"},
         )
         self.picker = widgets.Dropdown(
-            options=[(n, i) for i, n in enumerate(names)],
+            options=[
+                ("pick one, or click a name below", None),
+                *((n, i) for i, n in enumerate(names)),
+            ],
+            value=None,
             description="open",
             layout={"width": "min(640px, 100%)"},
         )
@@ -75,8 +81,6 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
         self.filter.observe(lambda _: self._show_dashboard(), names="value")
         self.picker.observe(lambda change: self.open_cassette(change["new"]), names="value")
         self._show_dashboard()
-        if names:
-            self.open_cassette(0)
 
     def __repr__(self) -> str:
         return f"<CorpusView of {plural(len(self.names), 'cassette')}>"
@@ -108,10 +112,13 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
         if isinstance(position, int) and 0 <= position < len(self.names):
             self.picker.value = position
 
-    def open_cassette(self, index: int) -> None:
-        """Show the full view of cassette `index` below the dashboard."""
+    def open_cassette(self, index: int | None) -> None:
+        """Show the full view of cassette `index` below the dashboard (None: none)."""
         for old in self.holder.children:
             old.close()
+        if index is None:
+            self.holder.children = []
+            return
         self.holder.children = [CassetteView(self._open(self.names[index]), redact=self.redact)]
 
 
