@@ -88,9 +88,10 @@ def _completion(
     }
 
 
-def _entry(
+def har_entry(
     number: int, url: str, request: dict[str, Any], status: int, response: dict[str, Any]
 ) -> dict[str, Any]:
+    """One HAR entry: a JSON POST to `url` and its answer, the `number`-th of a run."""
     started = START + timedelta(seconds=2 * number, milliseconds=125 * number)
     return {
         "startedDateTime": started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -135,26 +136,26 @@ def agent_run_har() -> str:
 
     failed = {"error": {"message": "The server had an error", "type": "server_error"}}
     entries = [
-        _entry(0, CHAT, chat(main, COORDINATOR_TOOLS), 200, _completion(0, calls=[research])),
-        _entry(1, CHAT, chat(sub, RESEARCH_TOOLS), 200, _completion(1, calls=[search])),
-        _entry(
+        har_entry(0, CHAT, chat(main, COORDINATOR_TOOLS), 200, _completion(0, calls=[research])),
+        har_entry(1, CHAT, chat(sub, RESEARCH_TOOLS), 200, _completion(1, calls=[search])),
+        har_entry(
             2,
             "https://search.example.com/v1/search",
             {"query": "Lisbon weather May", "max_results": 3},
             200,
             {"results": [{"title": "Lisbon climate", "snippet": "Sunny, 22C average."}]},
         ),
-        _entry(3, CHAT, chat(sub_done, RESEARCH_TOOLS), 500, failed),
-        _entry(4, CHAT, chat(sub_done, RESEARCH_TOOLS), 200, _completion(4, text=ANSWER)),
-        _entry(5, CHAT, chat(main_2, COORDINATOR_TOOLS), 200, _completion(5, calls=[book])),
-        _entry(
+        har_entry(3, CHAT, chat(sub_done, RESEARCH_TOOLS), 500, failed),
+        har_entry(4, CHAT, chat(sub_done, RESEARCH_TOOLS), 200, _completion(4, text=ANSWER)),
+        har_entry(5, CHAT, chat(main_2, COORDINATOR_TOOLS), 200, _completion(5, calls=[book])),
+        har_entry(
             6,
             "https://telemetry.example.com/v1/events",
             {"event": "tool_call", "name": "book"},
             200,
             {"ok": True},
         ),
-        _entry(
+        har_entry(
             7,
             CHAT,
             chat(
@@ -168,7 +169,7 @@ def agent_run_har() -> str:
             200,
             _completion(7, text="Booked Lisbon for May; expect sun."),
         ),
-        _entry(
+        har_entry(
             8,
             CHAT,
             chat([*main_2, {"role": "user", "content": "Make it June."}], COORDINATOR_TOOLS),

@@ -13,6 +13,8 @@ import struct
 import zlib
 from typing import Any
 
+from tests.agentrun import har_entry
+
 REMOTE = "https://images.example.com/screen.png"
 CALL_IDS = {"openai": "call_shot1", "anthropic": "toolu_shot1", "gemini": "gem_shot1"}
 
@@ -41,23 +43,7 @@ TOOL = {
 
 
 def _entry(url: str, request: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "startedDateTime": "2025-05-01T10:00:00.000Z",
-        "time": 500.0,
-        "request": {
-            "method": "POST",
-            "url": url,
-            "httpVersion": "HTTP/1.1",
-            "headers": [{"name": "content-type", "value": "application/json"}],
-            "postData": {"mimeType": "application/json", "text": json.dumps(request)},
-        },
-        "response": {
-            "status": 200,
-            "statusText": "OK",
-            "headers": [{"name": "content-type", "value": "application/json"}],
-            "content": {"mimeType": "application/json", "text": json.dumps(response)},
-        },
-    }
+    return har_entry(0, url, request, 200, response)
 
 
 def _openai() -> list[dict[str, Any]]:
