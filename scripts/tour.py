@@ -3,9 +3,10 @@
 Usage: .venv/bin/python scripts/tour.py
 
 The stored copy keeps every output: tables, the views' static copies (a
-summary table and the report's page) and the widget state. Only the one copy
-of plotly.js that the first static copy carries is left out, to keep the file
-small in the repository; `jupyter nbconvert --execute` builds a complete one.
+summary table and the report's page) and the widget state. Only plotly.js is
+left out, to keep the file small in the repository: the copy the first static
+copy carries and the one the loader widget's state holds. `jupyter nbconvert
+--execute` builds a complete one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 TOUR = ROOT / "notebooks" / "tour.ipynb"
 PLOTLY_JS = re.compile(r'<script type="text/plain" class="vz-plotly-js">.*?</script>\n?', re.S)
+LOADER = "vizlib.views.loader.PlotlyLoader"
 
 
 def regenerate(path: Path = TOUR) -> Path:
@@ -36,6 +38,12 @@ def regenerate(path: Path = TOUR) -> Path:
             html = output.get("data", {}).get("text/html")
             if isinstance(html, str) and "vz-plotly-js" in html:
                 output["data"]["text/html"] = PLOTLY_JS.sub("", html)
+    widgets = notebook.metadata.get("widgets", {})
+    for saved in (
+        widgets.get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values()
+    ):
+        if saved.get("state", {}).get("_anywidget_id") == LOADER:
+            saved["buffers"] = []  # the loader's plotly.js
     nbformat.write(notebook, path)
     return path
 
