@@ -3,14 +3,25 @@
 PyYAML's C loader stays the reference. py-yaml12 parses cassettes about four
 times faster, but it reads YAML 1.2, where PyYAML reads YAML 1.1: plain
 scalars such as `yes`, `017`, `1e3`, `1_000` or `2024-01-02` mean different
-things, integers of 2^63 or more become floats, and tags other than
-`!!binary` come back wrapped. It also has no bound on alias expansion and
-crashes on very deep block nesting. So `fast_load` first scans the text for
-anything where the two could differ or where the fast parser is unsafe, and
-returns `REFUSED` for such a file (and for any file it cannot parse); the
-caller then uses PyYAML. The scan is a superset: text inside quoted and
-block scalars that merely looks like such a construct also sends a file to
-PyYAML, which costs time, never correctness.
+things, integers of 2^63 or more become floats, and tags are resolved by
+other rules. It also has no bound on alias expansion and crashes on very deep
+block nesting. So `fast_load` returns `REFUSED` (and the caller uses PyYAML)
+for any file where the two could differ, found in two steps:
+
+- before parsing, a few scans of the text, each for a literal that starts
+  what the parsed document cannot show: anchors, directives, a second
+  document, explicit core tags, integers with a leading zero (`017` is 15
+  to PyYAML and 17 to YAML 1.2), deep nesting, and characters the two read
+  differently;
+- after parsing, one walk over the document's values: a tagged or complex
+  node; a float, where the text holds a plain scalar YAML 1.2 reads as a
+  float and YAML 1.1 does not; a string YAML 1.1 would resolve to another
+  type (and YAML 1.2 to a string), where the text holds it unquoted.
+
+Every check is a superset: text inside a quoted body that merely looks like
+such a construct also sends its file to PyYAML, which costs time, never
+correctness. Long quoted bodies are scanned only for a few literals, so the
+checks cost a fraction of the parse.
 """
 
 from __future__ import annotations
@@ -21,73 +32,61 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, Final
 
+from yaml.resolver import Resolver
+
 __all__ = ["REFUSED", "available", "fast_load"]
 
 REFUSED: Final = object()
 
-# Where a plain scalar ends: the line's end, a comment, a flow indicator, or a key's colon.
-_END = r"(?=[ \t]*(?:\r?$|\#|[,\]}]|:(?:[ \t\r]|$)))"
-# Plain scalars both parsers read as the same number: decimal ints that fit 63 bits,
-# floats with a dot (and an exponent with its sign), infinities and NaN.
-_SAME_NUMBER = (
-    r"(?:[-+]?(?:0|[1-9][0-9]{0,17})"
-    r"|[-+]?(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+][0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"
+# Where a plain scalar may start (after a space, a flow indicator or a colon, or at the
+# text's start), and where it ends: the line's end, a comment, a flow indicator, a key's colon.
+_STARTS = r"(?<![^\s\[{,:])"
+_ENDS = r"(?=[ \t]*(?:\r?\n|\#|[,\]}]|:(?:[ \t\r\n]|\Z)|\Z))"
+# Before parsing, what the parsed document would not show. Each pattern starts with a
+# literal, which the regex engine finds fast; those with a `trigger` run only where that
+# character, rare in cassettes, is in the text at all (a test as fast as a memory scan).
+_AT_LINE_START = re.compile(
+    r"\n(?:"
+    r"%"  # a directive (`%TAG` renames tags)
+    # a second document, or text after an end marker (a first line may start the document)
+    r"|(?<!\A\n)---(?=[ \t\r\n]|\Z)|\.\.\.(?=[ \t\r\n]|\Z)(?![ \t\r\n]*\Z)"
+    # deep block nesting, which overflows the fast parser's stack: deep indentation, or
+    # compact levels (`- - - x`), makes a long run of spaces and indicators
+    r"|[ \t?:-]{200})"
 )
-# Anything either YAML 1.1 or YAML 1.2 might read as a number (underscores, colons,
-# octal, binary and hex forms, exponents): wider than both grammars.
-_NUMBER_LIKE = (
-    r"(?:[-+]?(?:0[xXoObB][0-9a-fA-F_]*|[0-9_]+(?::[0-9_]+)*(?:\.[0-9_]*)?|\.[0-9_]+)"
-    r"(?:[eE][-+]?[0-9_]+)?|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN))"
+# An integer with a leading zero: octal to YAML 1.1, decimal (or `0o` octal) to YAML 1.2.
+_LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[{,:]0)|(?<=[\s\[{,:][-+]0))[0-9oO][0-9]*" + _ENDS)
+_TRIGGERED = (
+    # explicit core tags, which the two resolve by their own rules (`!!int '017'`);
+    # `!!binary` is read by a handler as PyYAML reads it. Local tags come back wrapped.
+    ("!", re.compile(r"!(?<![^\s\[{,:]!)(?:!(?!binary[ \t\r\n])|<)")),
+    # anchors: the fast parser does not bound the expansion of their aliases
+    ("&", re.compile(r"&(?<![^\s\[,]&)\S")),
 )
-# Spaces outside ASCII (no-break, en, em, ideographic...): the fast parser reads a plain
-# scalar made only of them as empty.
-_UNICODE_SPACE = "\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-# What, where a node starts, the two parsers may read differently or the fast one unsafely.
-_NODE_DIFFERS = (
-    f"(?=[yYnNoO<=0-9+.&!?{_UNICODE_SPACE}-])(?:"
-    + "|".join(
-        [
-            # a node that starts with a space YAML 1.2 trims and 1.1 keeps (`- \xa0` is
-            # "\xa0" to PyYAML, null to the fast parser)
-            f"[{_UNICODE_SPACE}]",
-            r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|<<|=)" + _END,  # YAML 1.1 only
-            rf"(?!{_SAME_NUMBER}{_END}){_NUMBER_LIKE}{_END}",  # numbers read differently
-            r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}",  # YAML 1.1 timestamps
-            # anchors: the expansion of their aliases is not bounded (an alias with no anchor
-            # is an error to both parsers)
-            r"&",
-            r"!(?!!?binary[ \t\r\n])",  # tags other than binary
-            r"\?(?:[ \t\r]|$)",  # complex keys
-        ]
+# Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
+# exponents without a dot or a sign, signed dots, integers too long for 64 bits.
+_FLOAT_DIFFERS = re.compile(
+    _STARTS
+    + r"[-+]?(?:(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+|(?<=[-+])\.[0-9]+"
+    + r"|[0-9]{19,})"
+    + _ENDS
+)
+
+
+def _text_differs(text: str) -> bool:
+    """Whether the text holds, before parsing, something the two parsers may read differently."""
+    if "\r" in text:  # a lone CR also ends a line
+        return _text_differs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    head = "\n" + text[:256]  # the first line, as if a line break came before it
+    return (
+        _AT_LINE_START.search(head) is not None
+        or _LEADING_ZERO.search(head) is not None
+        or _AT_LINE_START.search(text) is not None
+        or _LEADING_ZERO.search(text) is not None
+        or any(trigger in text and pattern.search(text) for trigger, pattern in _TRIGGERED)
     )
-    + ")"
-)
-# Each pattern starts with a literal, which the regex engine finds fast (patterns that start
-# with the same character are one pattern: one scan of the text each); together they
-# look wherever a node may start: after a line break and indentation, a block indicator and
-# a space, a flow indicator, or the colon after a key (a quoted key's colon needs no space).
-_DIFFERS = tuple(
-    re.compile(pattern, re.MULTILINE)
-    for pattern in [
-        # a node at a line's start; directives; deep block nesting (the fast parser's stack
-        # is not bounded)
-        r"\n(?:[ \t]*" + _NODE_DIFFERS + r"|%| {200})",
-        r":[ \t]+" + _NODE_DIFFERS,
-        r"\":[ \t]*" + _NODE_DIFFERS,  # two characters: faster alone than as a lookbehind
-        r"':[ \t]*" + _NODE_DIFFERS,
-        # a node after a block indicator; deep compact nesting on one line
-        r"-[ \t]+(?:" + _NODE_DIFFERS + r"|(?:[-?][ \t]+){15})",
-        r"\?[ \t]+" + _NODE_DIFFERS,
-        r",[ \t]*" + _NODE_DIFFERS,
-        r"\[[ \t]*" + _NODE_DIFFERS,
-        r"\{[ \t]*" + _NODE_DIFFERS,
-        r"\][ \t]*:",  # a flow collection as a key
-        r"\}[ \t]*:",
-    ]
-)
-# A second document, or text after an end marker (the first line may start a document).
-_MORE_DOCUMENTS = re.compile(r"\n(?:---(?=[ \t\r\n]|$)|\.\.\.(?=[ \t\r\n]|$)(?![ \t\r\n]*\Z))")
+
+
 # Characters PyYAML refuses, and line breaks of YAML 1.1 that YAML 1.2 reads as text.
 _UNLIKE_CHARACTERS = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
@@ -97,6 +96,9 @@ _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 # The same characters in UTF-8: C1 controls, U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF.
 _UNLIKE_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbb\xbf|\xbf[\xbe\xbf])")
+# Spaces outside ASCII: YAML 1.2 reads a plain scalar made only of them as null, YAML 1.1
+# as the characters.
+_UNICODE_SPACE = re.compile("[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 
 
 def _unlike(content: str | bytes) -> bool:
@@ -110,6 +112,93 @@ def _unlike(content: str | bytes) -> bool:
         return True  # an ASCII control character
     # Only multi-byte characters remain; each keeps its bytes together.
     return _UNLIKE_UTF8.search(rest) is not None
+
+
+def _implicit(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p.removeprefix('^').removesuffix('$')})" for p in patterns)
+
+
+def _read_differently() -> re.Pattern[str]:
+    """Strings, each between NULs, that YAML 1.1 resolves to another type and YAML 1.2 does not.
+
+    YAML 1.1's implicit types are PyYAML's own resolvers (null aside: the two
+    agree on it); YAML 1.2's are its core schema. A string in the parsed
+    document that YAML 1.2 would resolve to another type was quoted, and is a
+    string to both.
+    """
+    yaml11 = sorted(
+        {
+            regexp.pattern
+            for resolvers in Resolver.yaml_implicit_resolvers.values()
+            for tag, regexp in resolvers
+            if tag != "tag:yaml.org,2002:null"
+        }
+    )
+    yaml12 = [
+        r"null|Null|NULL|~|",
+        r"true|True|TRUE|false|False|FALSE",
+        r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?",
+        r"[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN",
+    ]
+    first = "[-+.0-9yYnNoOtTfF<=!&*]"  # what YAML 1.1's implicit types start with
+    return re.compile(
+        rf"\x00(?={first})((?!(?:{_implicit(yaml12)})\x00)(?:{_implicit(yaml11)}))(?=\x00)",
+        re.VERBOSE,
+    )
+
+
+_DIFFERENT_STRING = _read_differently()
+# What the fast parser gives that PyYAML would give alike; not floats (`1e3` is a string to
+# YAML 1.1), nor the wrapper it puts around tagged nodes and complex keys.
+_ALIKE: Final = frozenset({str, int, bool, type(None), bytes, dict, list})
+_ALIKE_OR_FLOAT: Final = _ALIKE | {float}
+
+
+def _document_differs(data: Any, text: str) -> bool:
+    """Whether the parsed document holds a value PyYAML may read differently (see above)."""
+    strings: list[str] = []
+    floats = nulls = False
+    level = [data]
+    while level:
+        kinds = set(map(type, level))
+        if not kinds <= _ALIKE:
+            if not kinds <= _ALIKE_OR_FLOAT:
+                return True  # a tagged or complex node, which the fast parser wraps
+            floats = True
+        if str in kinds:
+            strings += [value for value in level if type(value) is str]
+        nulls = nulls or type(None) in kinds
+        if dict not in kinds and list not in kinds:
+            break
+        level = [
+            item
+            for node in level
+            if type(node) is dict or type(node) is list
+            for item in ((*node, *node.values()) if type(node) is dict else node)
+        ]
+    if floats and _FLOAT_DIFFERS.search(text):
+        return True
+    if nulls and not text.isascii() and _UNICODE_SPACE.search(text):
+        return True
+    # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters.
+    short = [s for s in strings if len(s) <= _SHORT]
+    if any(not s.strip(_NUMBER_CHARACTERS) for s in strings if len(s) > _SHORT):
+        return True
+    suspects = set(_DIFFERENT_STRING.findall("\x00" + "\x00".join(short) + "\x00"))
+    return any(_written_plain(suspect, text) for suspect in suspects)
+
+
+_SHORT = 64  # longer than any YAML 1.1 boolean, timestamp or merge key
+_NUMBER_CHARACTERS = "0123456789_+-.:eExXoObBabcdfABCDF"
+
+
+def _written_plain(string: str, text: str) -> bool:
+    """Whether `string` may be written as a plain scalar in `text` (else it was quoted)."""
+    if " " in string or "\t" in string:
+        return True  # a plain scalar folded from several lines: not found as written
+    literal = re.escape(string)  # first, so that the engine finds it fast
+    return re.search(rf"{literal}(?<![^\s\[{{,:]{literal})" + _ENDS, text) is not None
 
 
 def _binary(value: Any) -> bytes:
@@ -148,7 +237,7 @@ def fast_load(content: str | bytes) -> Any:
     """The document in `content`, as PyYAML's cassette loader reads it, or `REFUSED`.
 
     `REFUSED` means: parse this one with PyYAML (the fast parser is not
-    installed, refused the text, or the text holds something it reads
+    installed, refused the text, or the text holds something it may read
     differently).
     """
     parse = _parser()
@@ -161,10 +250,10 @@ def fast_load(content: str | bytes) -> Any:
             return REFUSED
     else:
         text = content
-    lines = "\n" + text  # so that the first line starts after a line break, as the others do
-    if _MORE_DOCUMENTS.search(lines, 1) or any(pattern.search(lines) for pattern in _DIFFERS):
+    if _text_differs(text):
         return REFUSED
     try:
-        return parse(text, handlers=_HANDLERS)
+        data = parse(text, handlers=_HANDLERS)
     except Exception:  # any refusal: PyYAML parses the file and reports what is wrong
         return REFUSED
+    return REFUSED if _document_differs(data, text) else data
