@@ -73,3 +73,25 @@ def test_a_stream_of_data_lines() -> None:
         True,
     )
     assert by_blocks(body[:-2]) == (by_blocks(body)[0], 1, False)
+
+
+VALUES = st.text(alphabet=' :ad{}"é\r', max_size=8)
+
+
+@settings(max_examples=2000)
+@given(
+    values=st.lists(st.tuples(VALUES, VALUES), max_size=12),
+    named=st.booleans(),
+    spaces=st.sampled_from(["", " "]),
+    tail=st.sampled_from(["", "\n", ": ping\n\n", "id: 7\n\n", "data: x", "event: e\n"]),
+)
+def test_uniform_streams_split_as_lines_do(
+    values: list[tuple[str, str]], named: bool, spaces: str, tail: str
+) -> None:
+    # streams of one block shape take the one-regex path; any other tail leaves it
+    blocks = [
+        (f"event:{spaces}{name}\n" if named else "") + f"data:{spaces}{data}\n\n"
+        for name, data in values
+    ]
+    body = "".join(blocks) + tail
+    assert by_blocks(body) == by_lines(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 import orjson
@@ -49,7 +50,19 @@ def _value(data: str) -> Any:
 
 _loads = orjson.loads
 _JSONDecodeError = orjson.JSONDecodeError
-_new_event = tuple.__new__
+_new_event = partial(tuple.__new__, BodyEvent)
+
+
+def _values(datas: tuple[str, ...]) -> list[Any]:
+    """Each event's parsed JSON: mapped in C where all of it parses (a `[DONE]` last aside)."""
+    done = bool(datas) and datas[-1] == "[DONE]"
+    try:
+        values = list(map(_loads, datas[:-1] if done else datas))
+    except _JSONDecodeError:
+        return [_value(data) for data in datas]
+    if done:
+        values.append(None)
+    return values
 
 
 def response_events(response: HttpResponse) -> BodyEvents:
@@ -57,15 +70,11 @@ def response_events(response: HttpResponse) -> BodyEvents:
     text = body_text(response.body)
     if looks_like_sse(text, response.header("Content-Type")):
         found, n_comments, terminated = sse_events(text)
-        events: list[BodyEvent] = []
-        append = events.append
-        for name, data, line in found:  # the hot loop of every stream: no call it can spare
-            try:
-                value = _loads(data)
-            except _JSONDecodeError:
-                value = _value(data)
-            append(_new_event(BodyEvent, (name, data, line, value)))
-        return BodyEvents(tuple(events), True, n_comments, terminated)
+        if not found:
+            return BodyEvents((), True, n_comments, terminated)
+        names, datas, lines = zip(*found, strict=True)
+        events = tuple(map(_new_event, zip(names, datas, lines, _values(datas), strict=True)))
+        return BodyEvents(events, True, n_comments, terminated)
     if not text.strip():
         return BodyEvents((), streamed=False)
     return BodyEvents((BodyEvent(None, text, 1, _value(text)),), streamed=False)

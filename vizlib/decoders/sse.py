@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +56,54 @@ def parse_sse(body: str) -> SseStream:
 RawEvent = tuple[str | None, str, int]
 
 
+# The two shapes nearly every stream has throughout: blocks of one `data:` line (OpenAI Chat,
+# Gemini), or of an `event:` line and a `data:` line (Anthropic, Responses). The optional
+# space after each colon is a group of its own, so that the matches' lengths add up.
+_DATA_BLOCKS = re.compile(r"data:( ?)([^\n]*)\n\n")
+_NAMED_BLOCKS = re.compile(r"event:( ?)([^\n]*)\ndata:( ?)([^\n]*)\n\n")
+
+
+def _uniform(body: str) -> list[RawEvent] | None:
+    """The events of a body made only of blocks of one shape, found by one regex; else None.
+
+    The matches' lengths add up to the body's only where they tile it, block
+    after block with nothing between them: anything else (a comment, an `id:`
+    line, a data line split in two, an unclosed last block) leaves the body to
+    the general reader.
+    """
+    if not body.endswith("\n\n"):
+        return None
+    if body.startswith("data:"):
+        found = _DATA_BLOCKS.findall(body)
+        matched = len(found) * len("data:\n\n") + sum(map(len, chain.from_iterable(found)))
+        if matched != len(body):
+            return None
+        _, datas = zip(*found, strict=True)
+        return list(zip(repeat(None), datas, range(1, 2 * len(found), 2), strict=False))
+    if body.startswith("event:"):
+        found = _NAMED_BLOCKS.findall(body)
+        matched = len(found) * len("event:\ndata:\n\n") + sum(map(len, chain.from_iterable(found)))
+        if matched != len(body):
+            return None
+        _, names, _, datas = zip(*found, strict=True)
+        return list(zip(names, datas, range(1, 3 * len(found), 3), strict=True))
+    return None
+
+
 def sse_events(body: str) -> tuple[list[RawEvent], int, bool]:
     """`parse_sse` as plain tuples `(event, data, line)`, with the comment count and `terminated`.
 
-    Blocks are what lies between blank lines, and every blank line ends the
+    A body of uniform blocks (see `_uniform`) is split by one regex. Otherwise
+    blocks are what lies between blank lines, and every blank line ends the
     block before it, so each block is read on its own: a block that is one
     `data:` line, or an `event:` line and a `data:` line (nearly all of them),
     without a look at each line.
     """
     if "\r" in body:
         body = body.replace("\r\n", "\n").replace("\r", "\n")
+    uniform = _uniform(body)
+    if uniform is not None:
+        return uniform, 0, True
     events: list[RawEvent] = []
     n_comments = 0
     blocks = body.split("\n\n")
