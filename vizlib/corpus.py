@@ -13,6 +13,7 @@ import contextlib
 import gc
 import glob
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -293,9 +294,12 @@ def _load_many(
     prices: PriceTable | None,
 ) -> Corpus:
     files = discover(source)
-    readable = {name: path for path, name in files if path.is_file()}
+    stats = {name: info for path, name in files if (info := _stat(path)) is not None}
+    readable = {
+        name: path for path, name in files if name in stats and stat.S_ISREG(stats[name].st_mode)
+    }
     store = FrameCache(prices=prices) if cache else None
-    keys = store.keys(readable) if store else {name: name for name in readable}
+    keys = store.keys(readable, stats) if store else {name: name for name in readable}
     cached = store.lookup(list(keys.values())) if store else {}
     failures = [_unreadable(path, name) for path, name in files if name not in readable]
     todo = [
@@ -322,6 +326,13 @@ def _load_many(
     ]
     tables = _assemble([keys[n] for n in order], batches, cached, store)
     return Corpus(tables, _error_rows(failures), order, {name: path for path, name in files})
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _unreadable(path: Path, name: str) -> CassetteError:

@@ -9,6 +9,7 @@ built once per frame, however many files went into it. Parsed values
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import orjson
@@ -72,6 +73,12 @@ def rows_to_table(columns: Sequence[Column], rows: Iterable[Row]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
 
 
+@lru_cache(maxsize=256)
+def _categories(categories: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The dtype of a categorical column (declared sets repeat: built once each)."""
+    return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
+
+
 def _mask(array: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -100,8 +107,7 @@ def _pandas_values(
         remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
         codes = remap[codes]
         categorical: pd.Categorical = pd.Categorical.from_codes(
-            codes,
-            categories=pd.Index(categories),
+            codes, dtype=_categories(tuple(categories)), validate=False
         )
         return categorical
     if dtype == "object":

@@ -64,12 +64,14 @@ _TRIGGERED = (
     ("&", re.compile(r"&(?<![^\s\[,]&)\S")),
 )
 # Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
-# exponents without a dot or a sign, signed dots, integers too long for 64 bits.
+# exponents without a dot or a sign, signed dots, integers too long for 64 bits. The pattern
+# starts with its first character's set (found fast), then checks what came before it.
 _FLOAT_DIFFERS = re.compile(
-    _STARTS
-    + r"[-+]?(?:(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+|(?<=[-+])\.[0-9]+"
-    + r"|[0-9]{19,})"
-    + _ENDS
+    r"[-+.0-9](?<![^\s\[{,:][-+.0-9])(?:"
+    r"(?<=[-+])(?:(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+|\.[0-9]+|[0-9]{19,})"
+    r"|(?<=[0-9])(?:[0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[0-9]{18,})"
+    r"|(?<=\.)[0-9_]+[eE][-+]?[0-9]+"
+    r")" + _ENDS
 )
 
 
