@@ -25,13 +25,14 @@ class ToolCallAssembler:
         self,
         index: int,
         seq: int,
-        *,
         call_id: str | None = None,
         name: str | None = None,
         delta: str = "",
     ) -> tuple[str | None, str]:
         """Record one fragment; return the call's id and name as known so far."""
-        call = self._calls.setdefault(index, _Partial())
+        call = self._calls.get(index)
+        if call is None:
+            call = self._calls[index] = _Partial()
         if call_id and not call.id:
             call.id = call_id
         if name and not call.name:

@@ -182,7 +182,7 @@ class MessageState(ResponseState):
             if type(text) is not str:
                 text = ""
             self.text.append(text)
-            return Chunk(seq, name, "text", raw, text=text, line=line)
+            return Chunk(seq, name, "text", raw, text, None, None, None, None, line)
         if delta_type == "thinking_delta":
             text = as_str(delta.get("thinking")) or ""
             self.reasoning.append(text)
@@ -190,19 +190,17 @@ class MessageState(ResponseState):
         if delta_type == "signature_delta":
             return Chunk(seq, name, "reasoning", raw, line=line)
         if delta_type == "input_json_delta":
-            tool = self._tool_index(as_int(value.get("index")) or 0)
-            fragment = as_str(delta.get("partial_json")) or ""
-            call_id, tool_name = self.tools.add(tool, seq, delta=fragment)
+            block = value.get("index")
+            block = block if type(block) is int else (as_int(block) or 0)
+            tool = self._tool_of_block.get(block)
+            if tool is None:
+                tool = self._tool_index(block)
+            fragment = delta.get("partial_json")
+            if type(fragment) is not str:
+                fragment = ""
+            call_id, tool_name = self.tools.add(tool, seq, None, None, fragment)
             return Chunk(
-                seq,
-                name,
-                "tool_call",
-                raw,
-                line=line,
-                tool_index=tool,
-                tool_call_id=call_id,
-                tool_name=tool_name or None,
-                args_delta=fragment,
+                seq, name, "tool_call", raw, "", tool, call_id, tool_name or None, fragment, line
             )
         return Chunk(seq, name, "other", raw, line=line)
 

@@ -47,6 +47,11 @@ def decode_body(
     read, append = state.read_event, state.chunks.append
     for seq, (name, data, line, value) in enumerate(stream.events):
         append(read(seq, data, name, line, value))
+    # what every chunk repeats: the last one that says it wins
+    values = [event.value for event in reversed(stream.events)]
+    state.model = _last_text(values, "model")
+    state.provider = _last_text(values, "provider")
+    state.response_id = _last_text(values, "id")
     response_message = state.message()
     return Decoded(
         api=api,
@@ -67,6 +72,16 @@ def decode_body(
     )
 
 
+def _last_text(values: list[Any], key: str) -> str | None:
+    """The first non-empty text under `key` among JSON objects (given last event first)."""
+    for value in values:
+        if type(value) is dict:
+            found = value.get(key)
+            if type(found) is str and found:
+                return found
+    return None
+
+
 class _State(ResponseState):
     """What a response has said so far, event by event."""
 
@@ -81,8 +96,10 @@ class _State(ResponseState):
         self, seq: int, raw: str, name: str | None, line: int | None, value: Any
     ) -> Chunk:
         # Called once per stream event: wire values are type-checked inline (`type(x) is str`
-        # as `as_str`, `type(x) is dict` as `as_dict`), which is what keeps a stream's
-        # decoding near the cost of parsing its JSON.
+        # as `as_str`, `type(x) is dict` as `as_dict`), helpers are called only where a
+        # field is there to read, and chunks are built from positional fields: this is
+        # what keeps a stream's decoding near the cost of parsing its JSON. The model, id
+        # and provider every chunk repeats are read once per stream (`decode_body`).
         if type(value) is not dict:
             return self._odd_event(seq, raw, name, line, value)
         get = value.get
@@ -90,19 +107,10 @@ class _State(ResponseState):
             kind = get("object")
             name = kind if type(kind) is str else ""
         event = name
-        found = get("model")
-        if type(found) is str and found:
-            self.model = found
-        found = get("provider")
-        if type(found) is str and found:
-            self.provider = found
-        found = get("id")
-        if type(found) is str and found:
-            self.response_id = found
         error = get("error")
         if error:
             self.error = _error_message(error)
-            return Chunk(seq, event or "error", "error", raw, text="", line=line, error=self.error)
+            return Chunk(seq, event or "error", "error", raw, "", line=line, error=self.error)
         usage = get("usage")
         if not usage:
             groq = get("x_groq")
@@ -121,21 +129,30 @@ class _State(ResponseState):
             delta = {}
         content = delta.get("content")
         if type(content) is not str or not content:
-            content = _other_text(content, delta, choice, value)
-        reasoning = _reasoning(delta)
+            if content or "refusal" in delta or "text" in choice or "value" in value:
+                content = _other_text(content, delta, choice, value)
+            else:
+                content = ""
+        reasoning = delta.get("reasoning_content")
+        if type(reasoning) is not str or not reasoning:
+            reasoning = delta.get("reasoning")
+            if type(reasoning) is not str or not reasoning:
+                reasoning = ""
         self.text.append(content)
         self.reasoning.append(reasoning)
         tool_deltas = delta.get("tool_calls")
         if type(tool_deltas) is list and tool_deltas:
-            first = self._read_tool_deltas(seq, tool_deltas)
-            return Chunk(seq, event, "tool_call", raw, text=content, line=line, **first)
+            index, call_id, tool_name, args = self._read_tool_deltas(seq, tool_deltas)
+            return Chunk(
+                seq, event, "tool_call", raw, content, index, call_id, tool_name, args, line
+            )
         if content:
-            return Chunk(seq, event, "text", raw, text=content, line=line)
+            return Chunk(seq, event, "text", raw, content, None, None, None, None, line)
         if reasoning:
-            return Chunk(seq, event, "reasoning", raw, text=reasoning, line=line)
+            return Chunk(seq, event, "reasoning", raw, reasoning, None, None, None, None, line)
         if type(usage) is dict:
-            return Chunk(seq, event, "usage", raw, line=line)
-        return Chunk(seq, event, "control", raw, line=line)
+            return Chunk(seq, event, "usage", raw, "", None, None, None, None, line)
+        return Chunk(seq, event, "control", raw, "", None, None, None, None, line)
 
     def _odd_event(
         self, seq: int, raw: str, name: str | None, line: int | None, value: Any
@@ -149,30 +166,27 @@ class _State(ResponseState):
         reason = f"expected a JSON object, found {type(value).__name__}"
         return Chunk(seq, name or "", "error", raw, line=line, error=reason)
 
-    def _read_tool_deltas(self, seq: int, deltas: list[Any]) -> dict[str, Any]:
-        first: dict[str, Any] = {}
+    def _read_tool_deltas(
+        self, seq: int, deltas: list[Any]
+    ) -> tuple[int | None, str | None, str | None, str | None]:
+        """Record each tool-call delta; the first one's index, call id, name and arguments."""
+        first: tuple[int | None, str | None, str | None, str | None] | None = None
+        add = self.tools.add
         for position, raw_delta in enumerate(deltas):
-            delta = as_dict(raw_delta)
-            function = as_dict(delta.get("function"))
+            delta = raw_delta if type(raw_delta) is dict else {}
+            function = delta.get("function")
+            if type(function) is not dict:
+                function = {}
             index = as_int(delta.get("index"))
             index = position if index is None else index
             args = function.get("arguments")
-            args_text = args if isinstance(args, str) else ("" if args is None else dumps(args))
-            call_id, name = self.tools.add(
-                index,
-                seq,
-                call_id=as_str(delta.get("id")),
-                name=as_str(function.get("name")),
-                delta=args_text,
+            args_text = args if type(args) is str else ("" if args is None else dumps(args))
+            call_id, name = add(
+                index, seq, as_str(delta.get("id")), as_str(function.get("name")), args_text
             )
-            if not first:
-                first = {
-                    "tool_index": index,
-                    "tool_call_id": call_id,
-                    "tool_name": name or None,
-                    "args_delta": args_text,
-                }
-        return first
+            if first is None:
+                first = (index, call_id, name or None, args_text)
+        return first or (None, None, None, None)
 
 
 def _other_text(
