@@ -76,6 +76,7 @@ class PriceTable:
     def __init__(self, prices: list[Price]) -> None:
         self.prices = sorted(prices, key=lambda p: len(p.model), reverse=True)
         self.fingerprint = hashlib.blake2b(repr(self.prices).encode(), digest_size=6).hexdigest()
+        self._found: dict[str, Price | None] = {}  # by model as given: a corpus repeats a few
 
     @classmethod
     def from_csv(cls, source: str | Path) -> PriceTable:
@@ -110,8 +111,10 @@ class PriceTable:
         """The price of a model, or None where the table has none."""
         if not model:
             return None
-        name = normalise_model(model)
-        return next((p for p in self.prices if _matches(name, p.model)), None)
+        if model not in self._found:
+            name = normalise_model(model)
+            self._found[model] = next((p for p in self.prices if _matches(name, p.model)), None)
+        return self._found[model]
 
     def estimate(
         self, model: str | None, usage: Usage, *, batch: bool = False
