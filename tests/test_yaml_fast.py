@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 import vizlib
 from tests.shared import SHARED, need, shared_params
+from vizlib.limits import Limits, using
 from vizlib.readers import _fastyaml
-from vizlib.readers._document import CassetteLoader, parse_document
+from vizlib.readers._document import CassetteLoader, check_structure, parse_document
 from vizlib.readers._fastyaml import REFUSED, fast_load
 
 INCOMING = SHARED.parent / "incoming"
@@ -328,3 +329,19 @@ def test_hand_written_yaml_reads_alike_or_goes_to_pyyaml(tokens: list[str]) -> N
         return  # PyYAML refuses it: parse_document reports PyYAML's error either way
     fast = fast_load(text)
     assert fast is REFUSED or same(fast, expected), (text, fast, expected)
+
+
+@pytest.mark.parametrize("levels", [9, 10, 11, 12])
+def test_the_depth_limit_holds_on_the_fast_path(levels: int) -> None:
+    # the fast path's walk refuses exactly what PyYAML's document and check_structure refuse
+    text = "interactions:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, levels))
+    text += "  " * levels + "v: 1\n"
+    with using(Limits(depth=10)):
+        try:
+            check_structure(reference(text), name="deep.yaml", aliases=False)
+        except vizlib.CassetteError:
+            with pytest.raises(vizlib.CassetteError, match="nesting deeper than 10 levels"):
+                parse_document(text, name="deep.yaml")
+            return
+        assert fast_load(text, max_depth=10) is not REFUSED
+        assert same(parse_document(text, name="deep.yaml"), reference(text))

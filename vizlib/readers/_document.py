@@ -74,9 +74,12 @@ def parse_document(content: str | bytes, *, name: str) -> Any:
             check_structure(data, name=name, aliases=False)
             return data
     try:
-        data = fast_load(content)  # the same document, faster, where it can be
-        if data is REFUSED:
-            data = yaml.load(content, Loader=CassetteLoader)
+        # the same document, faster, where it can be; its walk bounds the depth, and it has
+        # no aliases (anchors send a file to PyYAML)
+        data = fast_load(content, max_depth=limits.depth)
+        if data is not REFUSED:
+            return data
+        data = yaml.load(content, Loader=CassetteLoader)
     except yaml.YAMLError as exc:
         raise CassetteError(f"not valid YAML or JSON: {_first_line(exc)}", file=name) from exc
     except (UnicodeDecodeError, ValueError) as exc:

@@ -157,11 +157,16 @@ _ALIKE: Final = frozenset({str, int, bool, type(None), bytes, dict, list})
 _ALIKE_OR_FLOAT: Final = _ALIKE | {float}
 
 
-def _document_differs(data: Any, text: str) -> bool:
-    """Whether the parsed document holds a value PyYAML may read differently (see above)."""
+def _document_differs(data: Any, text: str, max_depth: int) -> bool:
+    """Whether the parsed document holds a value PyYAML may read differently (see above).
+
+    A document nested deeper than `max_depth` counts as differing too: PyYAML
+    then parses it, and the caller refuses it with the limit's message.
+    """
     strings: list[str] = []
     floats = nulls = False
     level = [data]
+    depth = 0
     while level:
         kinds = set(map(type, level))
         if not kinds <= _ALIKE:
@@ -173,6 +178,9 @@ def _document_differs(data: Any, text: str) -> bool:
         nulls = nulls or type(None) in kinds
         if dict not in kinds and list not in kinds:
             break
+        if depth > max_depth:  # containers this deep: as `check_structure` counts
+            return True
+        depth += 1
         level = [
             item
             for node in level
@@ -235,7 +243,7 @@ def available() -> bool:
     return _parser() is not None
 
 
-def fast_load(content: str | bytes) -> Any:
+def fast_load(content: str | bytes, max_depth: int = 64) -> Any:
     """The document in `content`, as PyYAML's cassette loader reads it, or `REFUSED`.
 
     `REFUSED` means: parse this one with PyYAML (the fast parser is not
@@ -258,4 +266,4 @@ def fast_load(content: str | bytes) -> Any:
         data = parse(text, handlers=_HANDLERS)
     except Exception:  # any refusal: PyYAML parses the file and reports what is wrong
         return REFUSED
-    return REFUSED if _document_differs(data, text) else data
+    return REFUSED if _document_differs(data, text, max_depth) else data
