@@ -3,6 +3,7 @@ Parquet round-trips; one bad file never stops the rest."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 import vizlib
 from tests.shared import SHARED, require_shared
+from vizlib.cassette import CASSETTE_SUFFIXES, cassette_files
 from vizlib.corpus import read_parquet
 from vizlib.frames import FRAMES
 from vizlib.synthetic import synthetic_cassette, write_corpus
@@ -189,3 +191,42 @@ def test_progress_bar_shows_for_many_files(
     write_corpus(tmp_path / "many", files=25, events_per_file=20)
     vizlib.load_many(tmp_path / "many", cache=False)
     assert "reading cassettes" in capsys.readouterr().err
+
+
+def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
+    # hidden files and folders are skipped, links to files are listed, links to folders are
+    # not followed, and a folder that cannot be listed is reported
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.yaml").write_text("x")
+    root = tmp_path / "suite"
+    for relative in ["a.yaml", "b/c.json", "b/d/e.har", ".hidden/f.yaml", "b/.g.yaml", "h.txt"]:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("x")
+    (root / "link.yaml").symlink_to(outside / "far.yaml")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    locked = root / "locked"
+    locked.mkdir()
+    (locked / "i.yaml").write_text("x")
+    locked.chmod(0)
+    try:
+        errors: list[OSError] = []
+        found = cassette_files(root, errors)
+        expected: list[OSError] = []
+        walked = sorted(
+            os.path.join(top, name)
+            for top, folders, names in os.walk(root, onerror=expected.append)
+            if not any(part.startswith(".") for part in Path(top).relative_to(root).parts)
+            for name in names
+            if not name.startswith(".") and Path(name).suffix in CASSETTE_SUFFIXES
+        )
+    finally:
+        locked.chmod(0o755)
+    assert [str(p) for p in found] == walked
+    assert [p.relative_to(root).as_posix() for p in found][:4] == [
+        "a.yaml",
+        "b/c.json",
+        "b/d/e.har",
+        "link.yaml",
+    ]
+    assert len(errors) == len(expected)

@@ -215,18 +215,32 @@ CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
 def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list[Path]:
     """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped.
 
-    Folders that cannot be listed are added to `errors` where it is given.
+    As `os.walk` lists them (links to folders are not followed), from
+    `os.scandir`'s entries alone. Folders that cannot be listed are added to
+    `errors` where it is given.
     """
     found: list[str] = []
-    for root, folders, names in os.walk(
-        directory, onerror=errors.append if errors is not None else None
-    ):
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        found += [
-            os.path.join(root, n)
-            for n in names
-            if not n.startswith(".") and os.path.splitext(n)[1].lower() in CASSETTE_SUFFIXES
-        ]
+    folders = [os.fspath(directory)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if errors is not None:
+                errors.append(exc)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not entry.is_symlink():
+                    folders.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in CASSETTE_SUFFIXES:
+                found.append(entry.path)
     return [Path(p) for p in sorted(found)]
 
 
