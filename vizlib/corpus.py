@@ -33,8 +33,14 @@ from vizlib.cache import KEY, FrameCache
 from vizlib.cassette import Cassette, folder_files, load
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
-from vizlib.frames.extract import Row
-from vizlib.frames.table import arrow_schema, frame_rows, rows_to_table, table_to_frame
+from vizlib.frames.extract import Row, chunk_columns
+from vizlib.frames.table import (
+    arrow_schema,
+    columns_to_table,
+    frame_rows,
+    rows_to_table,
+    table_to_frame,
+)
 from vizlib.pricing import PriceTable
 from vizlib.threads import run_links
 
@@ -43,6 +49,7 @@ from vizlib.threads import run_links
 PARALLEL_FILES = 2000
 PARALLEL_BYTES = 32 * 2**20
 PROGRESS_FILES = 20
+ROW_FRAMES = tuple(frame for frame in FRAMES if frame != "chunks")  # `chunks`: by columns
 
 ERRORS = (
     Column("file", "string[pyarrow]", "the file that could not be read (or read in full)"),
@@ -87,7 +94,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | None) -> Batch:
-    rows: dict[str, list[Row]] = {frame: [] for frame in FRAMES}
+    rows: dict[str, list[Row]] = {frame: [] for frame in ROW_FRAMES}
+    chunks: list[list[Any]] = [[] for _ in FRAMES["chunks"]]  # a column at a time
     counts: dict[str, list[int]] = {frame: [] for frame in FRAMES}
     decoded: list[str] = []
     failures: list[CassetteError] = []
@@ -97,8 +105,9 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
             links = run_links(records)  # the interactions and tool_calls frames both need them
             extracted = {
                 frame: list(frame_rows(frame, name, records, prices=prices, links=links))
-                for frame in FRAMES
+                for frame in ROW_FRAMES
             }
+            columns = chunk_columns([(name, records)])
         except CassetteError as exc:
             failures.append(exc.located(file=name))
             continue
@@ -109,9 +118,15 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
         for frame, frame_rows_ in extracted.items():
             rows[frame] += frame_rows_
             counts[frame].append(len(frame_rows_))
+        for gathered, column in zip(chunks, columns, strict=True):
+            gathered.extend(column)
+        counts["chunks"].append(len(columns[0]))
     tables = {}
-    for frame, columns in FRAMES.items():
-        table = rows_to_table(columns, rows[frame])
+    for frame, columns_ in FRAMES.items():
+        if frame == "chunks":
+            table = columns_to_table(columns_, chunks)
+        else:
+            table = rows_to_table(columns_, rows[frame])
         tagged: Any = np.repeat(np.array(decoded, dtype=object), counts[frame]) if decoded else []
         tables[frame] = table.append_column(KEY, pa.array(tagged, pa.string()))
     return Batch(tables, decoded, failures)

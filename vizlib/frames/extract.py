@@ -1,10 +1,10 @@
-"""Pure functions from records to rows, one per frame, in the column order of `columns`."""
+"""Pure functions from records to rows (to columns, for `chunks`), in the order of `columns`."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from vizlib.conversation import call_links, parse_arguments
 from vizlib.kinds import call_kind, side_kind
 from vizlib.pricing import PriceTable
-from vizlib.records import BatchResult, CallFacts, Interaction, Usage
+from vizlib.records import BatchResult, CallFacts, Chunk, Interaction, Usage
 from vizlib.redact import redact_url
 from vizlib.threads import Link, run_links
 
@@ -101,7 +101,7 @@ def _facts(facts: CallFacts) -> Row:
 
 
 # A chunk's fields in the column order of `chunks`, after the cassette and interaction.
-_CHUNK_FIELDS = attrgetter(
+_CHUNK_FIELDS = (
     "seq",
     "event",
     "kind",
@@ -117,10 +117,22 @@ _CHUNK_FIELDS = attrgetter(
 )
 
 
-def chunk_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
-    """One row per stream event (built in C: there may be millions)."""
-    for item in interactions:
-        yield from map((name, item.index).__add__, map(_CHUNK_FIELDS, item.decoded.chunks))
+def chunk_columns(cassettes: Iterable[tuple[str, Sequence[Interaction]]]) -> list[list[Any]]:
+    """The `chunks` frame's columns, in order, for cassettes given as (name, interactions).
+
+    Built a column at a time, with no row ever made: there may be millions of
+    chunks, and a row per chunk (then transposed) costs several times as much.
+    """
+    names: list[str] = []
+    indexes: list[int] = []
+    chunks: list[Chunk] = []
+    for name, interactions in cassettes:
+        for item in interactions:
+            found = item.decoded.chunks
+            names += [name] * len(found)
+            indexes += [item.index] * len(found)
+            chunks += found
+    return [names, indexes, *(list(map(attrgetter(f), chunks)) for f in _CHUNK_FIELDS)]
 
 
 def message_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:
@@ -240,7 +252,6 @@ def _once(item: Interaction, counted: set[str]) -> Usage:
 
 EXTRACTORS = {
     "interactions": interaction_rows,
-    "chunks": chunk_rows,
     "messages": message_rows,
     "tool_calls": tool_call_rows,
     "usage": usage_rows,

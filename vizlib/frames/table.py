@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vizlib.frames.columns import FRAMES, STR, Column
-from vizlib.frames.extract import EXTRACTORS, Row, usage_rows
+from vizlib.frames.extract import EXTRACTORS, Row, chunk_columns, usage_rows
 from vizlib.pricing import PriceTable
 from vizlib.records import Interaction
 from vizlib.threads import Link
@@ -67,9 +67,12 @@ def rows_to_table(columns: Sequence[Column], rows: Iterable[Row]) -> pa.Table:
     """An Arrow table of `rows` (tuples in column order), built one column at a time."""
     materialised = list(rows)
     transposed = list(zip(*materialised, strict=True)) if materialised else [()] * len(columns)
-    arrays = [
-        _arrow_values(values, column) for column, values in zip(columns, transposed, strict=True)
-    ]
+    return columns_to_table(columns, transposed)
+
+
+def columns_to_table(columns: Sequence[Column], values: Sequence[Sequence[object]]) -> pa.Table:
+    """An Arrow table of one sequence of values per column, in column order."""
+    arrays = [_arrow_values(v, column) for column, v in zip(columns, values, strict=True)]
     return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
 
 
@@ -154,7 +157,10 @@ def frame_rows(
     prices: PriceTable | None = None,
     links: Sequence[Link] | None = None,
 ) -> Iterable[Row]:
-    """The rows of one frame of one cassette (`links`: its `run_links`, where known already)."""
+    """The rows of one frame of one cassette (`links`: its `run_links`, where known already).
+
+    Every frame but `chunks`, which is built from columns (see `chunk_columns`).
+    """
     if frame == "usage":
         return usage_rows(name, interactions, prices)
     if frame in ("interactions", "tool_calls"):
@@ -170,6 +176,8 @@ def build_table(
     prices: PriceTable | None = None,
 ) -> pa.Table:
     """One frame of one cassette as an Arrow table."""
+    if frame == "chunks":
+        return columns_to_table(FRAMES[frame], chunk_columns([(name, interactions)]))
     return rows_to_table(FRAMES[frame], frame_rows(frame, name, interactions, prices=prices))
 
 
