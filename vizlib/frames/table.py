@@ -37,6 +37,11 @@ _ARROW = {
 
 def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
     """The Arrow schema of a frame."""
+    return _schema(tuple(columns))
+
+
+@lru_cache(maxsize=64)
+def _schema(columns: tuple[Column, ...]) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW[c.dtype]) for c in columns])
 
 
@@ -118,11 +123,16 @@ def _pandas_values(
         out[:] = [None if t is None else orjson.loads(t) for t in array.to_pylist()]
         return out
     if dtype in ("Int64", "boolean"):
-        values = array.fill_null(0 if dtype == "Int64" else False).to_numpy(zero_copy_only=False)
+        if array.null_count:
+            filled = array.fill_null(0 if dtype == "Int64" else False)
+            mask = _mask(array)
+        else:  # no nulls (most columns): nothing to fill or look up
+            filled, mask = array, np.zeros(len(array), dtype=bool)
+        values = filled.to_numpy(zero_copy_only=False)
         masked: pd.api.extensions.ExtensionArray = (
-            pd.arrays.IntegerArray(values.astype("int64"), _mask(array))
+            pd.arrays.IntegerArray(values.astype("int64"), mask)
             if dtype == "Int64"
-            else pd.arrays.BooleanArray(values.astype(bool), _mask(array))
+            else pd.arrays.BooleanArray(values.astype(bool), mask)
         )
         return masked
     if dtype.startswith("datetime64"):
