@@ -12,8 +12,10 @@ cassette) or `INTERACTION_PANELS` (once per interaction) to extend the report.
 from __future__ import annotations
 
 import base64
+import gc
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -350,6 +352,18 @@ class Section:
     payload: str
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a section makes many small, acyclic objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_section(
     cassette: Cassette,
     position: int,
@@ -358,5 +372,6 @@ def build_section(
     rows: CassetteRows | None = None,
 ) -> Section:
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
-    payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
+    with collector_paused():
+        payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
     return Section(position, cassette.name, cassette.container, len(cassette), payload)
