@@ -8,9 +8,11 @@ their load still holds every section, byte for byte.
 
 from __future__ import annotations
 
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +20,10 @@ from tests.pages import payloads
 from tests.shared import require_shared
 from vizlib.cassette import Cassette, folder_files
 from vizlib.corpus import load_many
-from vizlib.standalone import source
+from vizlib.standalone import parallel, source
 from vizlib.standalone.build import corpus_report_html
 from vizlib.standalone.parallel import PARALLEL_SECTIONS
+from vizlib.standalone.sections import Section, build_section
 from vizlib.standalone.source import kept, report_corpus
 
 
@@ -88,4 +91,26 @@ def test_sections_come_from_the_load_not_the_files(
     assert seen == corpus.names
     assert len(corpus.names) == count
     assert "no such file" not in page
+    assert payloads(page) == expected
+
+
+_PARENT = os.getpid()
+
+
+def _dies_in_a_worker(cassette: Cassette, position: int, **kwargs: Any) -> Section:
+    if os.getpid() != _PARENT:
+        os._exit(1)  # a worker killed (out of memory)
+    return build_section(cassette, position, **kwargs)
+
+
+def test_a_worker_that_dies_still_leaves_every_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    corpus = report_corpus(require_shared(), progress=False)
+    expected = payloads(corpus_report_html(corpus))
+    monkeypatch.setattr(parallel, "build_section", _dies_in_a_worker)
+    seen: list[str] = []
+    page = corpus_report_html(corpus, progress=seen.append)
+    assert seen == corpus.names  # progress still names each cassette once, in order
     assert payloads(page) == expected

@@ -183,7 +183,9 @@ def corpus_report_html(
             cassettes=held,
         )
     else:
-        cassettes = (held.get(name) or corpus.cassette(name) for name in corpus.names)
+        cassettes = (
+            corpus.cassette(name) if (c := held.get(name)) is None else c for name in corpus.names
+        )
         sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
     if not index:
         index_html()

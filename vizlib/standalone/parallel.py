@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from vizlib.cassette import Cassette, load
@@ -78,9 +78,11 @@ def sections_in_pool(
 ) -> list[Section]:
     """Each item's section, in order, built by `workers` processes; `progress` gets each name.
 
-    `meanwhile` is called once every section is handed out, so this process
-    works on the rest of the page while the workers build them. `cassettes`
-    holds those already decoded, by name; the others are read from their files.
+    This process is one of the `workers`: it starts `workers - 1` others,
+    which build sections from the first on. Meanwhile it calls `meanwhile`
+    (the rest of the page), then builds sections from the last on, until it
+    meets what the others have taken. `cassettes` holds those already
+    decoded, by name; the others are read from their files.
     """
     for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
         environment().get_template(template)
@@ -93,9 +95,9 @@ def sections_in_pool(
     held = cassettes or {}
     if forked:  # workers find cassettes and rows in memory: they are not pickled
         _inherited.update((name, (held.get(name), rows)) for _, name, _, rows in items)
-    out: list[Section] = []
+    built = _Built(items, redact, held, progress)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
             futures = [
                 pool.submit(section_of_file, path, name, position, redact, None if forked else rows)
                 for path, name, position, rows in items
@@ -103,18 +105,60 @@ def sections_in_pool(
             if meanwhile:
                 meanwhile()
                 meanwhile = None
-            for future, (_, name, _, _) in zip(futures, items, strict=True):
-                out.append(future.result())
-                if progress:
-                    progress(name)
+            for index in reversed(range(len(items))):  # from the last, while no worker has it
+                built.report(futures)
+                if not futures[index].cancel():
+                    break
+                built.here(index)
+            for index, future in enumerate(futures):
+                if built.sections[index] is None:
+                    built.sections[index] = future.result()
+            built.report(futures)
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish here
         if meanwhile:
             meanwhile()
-        for path, name, position, rows in items[len(out) :]:
-            cassette = held.get(name) or load(path, name=name)
-            out.append(build_section(cassette, position, redact=redact, rows=rows))
-            if progress:
-                progress(name)
+        for index, section in enumerate(built.sections):
+            if section is None:
+                built.here(index)
+        built.report([])
     finally:
         _inherited.clear()
-    return out
+    return [section for section in built.sections if section is not None]
+
+
+class _Built:
+    """Sections as they are built, here or by workers; `progress` is told of them in order."""
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        redact: bool,
+        held: Mapping[str, Cassette],
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.items = items
+        self.redact = redact
+        self.held = held
+        self.progress = progress
+        self.sections: list[Section | None] = [None] * len(items)
+        self.reported = 0
+
+    def here(self, index: int) -> None:
+        """Build one section in this process."""
+        path, name, position, rows = self.items[index]
+        cassette = self.held.get(name)
+        if cassette is None:  # an empty cassette is falsy: `or` would read it again
+            cassette = load(path, name=name)
+        self.sections[index] = build_section(cassette, position, redact=self.redact, rows=rows)
+
+    def report(self, futures: Sequence[Future[Section]]) -> None:
+        """Tell `progress` of each section done, in order, up to the first not done."""
+        while self.reported < len(self.items):
+            index = self.reported
+            if self.sections[index] is None:
+                if index >= len(futures) or not futures[index].done():
+                    return
+                self.sections[index] = futures[index].result()
+            if self.progress:
+                self.progress(self.items[index][1])
+            self.reported += 1
