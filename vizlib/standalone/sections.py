@@ -329,10 +329,15 @@ def section_payload(
     return {"html": body, "data": ctx.data}
 
 
+# deflate's level: 3 takes about half the time of the default 6 on report sections, for
+# about 8% more compressed bytes (about 4% more page: plotly.js is the most of it)
+COMPRESSION = 3
+
+
 def pack(payload: dict[str, Any]) -> str:
     """JSON, deflate-compressed (zlib format), base64: inert text for a `<script>` element."""
     raw = orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY)
-    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+    return base64.b64encode(zlib.compress(raw, COMPRESSION)).decode("ascii")
 
 
 def unpack(text: str) -> dict[str, Any]:
