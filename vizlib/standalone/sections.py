@@ -24,7 +24,7 @@ import jinja2
 import orjson
 
 from vizlib.analysis.assembly import CallAssembly, assemble
-from vizlib.analysis.problems import problems
+from vizlib.analysis.problems import problems, secrets
 from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
@@ -75,6 +75,7 @@ class Context:
     interaction: int = 0
     _calls: dict[int, list[CallAssembly]] = field(default_factory=dict)
     _found: dict[int, list[str]] | None = None
+    _leaks: dict[int, list[str]] | None = None
 
     @property
     def summary(self) -> list[dict[str, Any]]:
@@ -110,6 +111,13 @@ class Context:
         return self._found
 
     @property
+    def leaks(self) -> dict[int, list[str]]:
+        """The cassette's `secrets`."""
+        if self._leaks is None:
+            self._leaks = secrets(self.cassette)
+        return self._leaks
+
+    @property
     def key(self) -> str:
         """The key of the current interaction's data: `<cassette>-<interaction>`."""
         return f"{self.position}-{self.interaction}"
@@ -142,7 +150,7 @@ def _plots(*keys: str) -> str:
 
 def overview_panel(ctx: Context) -> Panel:
     """The interactions table."""
-    return Panel("Overview", overview_html(ctx.cassette, ctx.summary, ctx.found))
+    return Panel("Overview", overview_html(ctx.cassette, ctx.summary, ctx.found, ctx.leaks))
 
 
 def turns_panel(ctx: Context) -> Panel | None:
@@ -159,7 +167,9 @@ def run_panel(ctx: Context) -> Panel | None:
         return None
     key = f"run-{ctx.position}"
     usage = ctx.rows.usage
-    ctx.data[key] = run_figure_dict(ctx.cassette, ctx.found, ctx.rows.interactions, usage)
+    ctx.data[key] = run_figure_dict(
+        ctx.cassette, ctx.found, ctx.rows.interactions, usage, ctx.leaks
+    )
     table = threads_html(ctx.cassette, usage)
     return Panel("Run", render("run_panel.html.j2", key=key, table=table))
 
