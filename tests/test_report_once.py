@@ -114,3 +114,12 @@ def test_a_worker_that_dies_still_leaves_every_section(
     page = corpus_report_html(corpus, progress=seen.append)
     assert seen == corpus.names  # progress still names each cassette once, in order
     assert payloads(page) == expected
+
+
+def test_a_generator_of_paths_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _copy(3, tmp_path)
+    paths = sorted(folder.rglob("*.*"))
+    corpus = report_corpus(p for p in paths)
+    assert corpus.names == [p.name for p in paths]
+    assert list(kept(corpus)) == corpus.names

@@ -13,6 +13,7 @@ as `Corpus.cassette` does.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from vizlib.cassette import Cassette
@@ -38,6 +39,8 @@ def report_corpus(
     """
     if isinstance(source, Corpus):
         return as_corpus(source, errors)
+    if isinstance(source, Iterable) and not isinstance(source, str | os.PathLike):
+        source = list(source)  # read twice: to size it, then to load it
     files = discover(source)
     small = len(files) < PARALLEL_FILES and _bytes(files) < PARALLEL_BYTES
     corpus = load_many(source, progress=progress, cache=cache, each=keep if small else None)
