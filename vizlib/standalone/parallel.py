@@ -1,12 +1,12 @@
-"""Sections built in worker processes: each worker takes its cassette and packs its section.
+"""Sections built side by side: worker processes and this one each pack some of them.
 
 A section depends only on its one cassette and that cassette's rows of the
-corpus's frames, so sections of a large corpus are built side by side, one
-process per core. On Linux the pool is forked after the templates are
-compiled, so workers start at once with what the parent loaded, including
-the cassettes the parent already decoded and their rows (nothing is sent to
-a worker but a name). A cassette the parent does not hold is read from its
-file by the worker.
+corpus's frames, so sections of a large corpus are built in parallel, one
+process per core, this one included. On Linux the pool is forked after the
+templates are compiled, so workers start at once with what the parent
+loaded, including the cassettes it already decoded and their rows (nothing is
+sent to a worker but a name). Elsewhere, and for a cassette the parent does
+not hold, the worker reads the cassette's file.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ VIEW_TEMPLATES = ("overview.html.j2", "card.html.j2", "turns.html.j2", "threads.
 Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 
 # What forked workers inherit from the parent: its decoded cassettes and each one's rows,
-# by name. Set only while a pool runs.
+# by name. Set only while a pool runs (one report at a time per process).
 _inherited: dict[str, tuple[Cassette | None, CassetteRows]] = {}
 
 
