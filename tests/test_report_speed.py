@@ -8,6 +8,7 @@ import os
 import re
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ import vizlib.frames
 from tests.shared import SEED, require_shared
 from vizlib.cassette import folder_files
 from vizlib.corpus import Corpus, load_many
+from vizlib.frames.summary import interaction_summary
 from vizlib.secrets import remembering, scan
 from vizlib.secrets.rules import _END, _START, SHAPES, _token, _tokens
 from vizlib.standalone.build import sections_of
@@ -145,3 +147,34 @@ def test_every_shape_still_finds_its_key() -> None:
                     before,
                 )
             assert rule.values(f"x{key}") == []  # inside a longer token: not a key
+
+
+def test_tool_names_are_counted_in_order_of_first_call() -> None:
+    keys = ["cassette", "interaction"]
+    calls = pd.DataFrame(
+        {
+            "cassette": pd.array(["b", "a", "b", "b", "b", "a", "c"], dtype="string[pyarrow]"),
+            "interaction": [0, 1, 0, 0, 0, 1, 2],
+            "name": pd.array(["z", "q", "y", None, "z", "q", None], dtype="string[pyarrow]"),
+        }
+    )
+    interactions = pd.DataFrame(
+        {
+            "cassette": ["a", "b", "c"],
+            "interaction": [1, 0, 2],
+            **{c: [None] * 3 for c in ("api", "model", "stream", "status", "duration_s")},
+            **{c: [0] * 3 for c in ("n_chunks", "n_tool_calls")},
+        }
+    )
+    usage = pd.DataFrame(
+        {
+            **{k: interactions[k] for k in keys},
+            **{c: [0] * 3 for c in ("input_tokens", "output_tokens", "cached_tokens")},
+            "cost_usd": [0.0] * 3,
+            "cost_source": ["reported"] * 3,
+            "batch": [False] * 3,
+        }
+    )
+    table = interaction_summary(interactions, usage, calls)
+    assert table.tools.tolist() == ["q ×2", "z ×2, y", ""]  # a missing name is not counted
+    assert table.tools.dtype == "string"

@@ -59,16 +59,17 @@ def report(
     The file embeds plotly.js and opens offline; secrets are redacted unless
     `redact=False`.
     """
-    from vizlib.corpus import as_corpus, names_many  # noqa: PLC0415 - pyarrow loads on first use
+    from vizlib.corpus import names_many  # noqa: PLC0415 - pyarrow loads on first use
     from vizlib.standalone import (  # noqa: PLC0415 - the report's modules load on demand
         corpus_report_html,
         report_html,
         write_report,
     )
+    from vizlib.standalone.source import report_corpus  # noqa: PLC0415
 
     inputs = _input_paths(x)
     if names_many(x):
-        page = corpus_report_html(as_corpus(x, errors), redact=redact)
+        page = corpus_report_html(report_corpus(x, errors=errors), redact=redact)
     else:
         page = report_html(collect(x), redact=redact)
     return write_report(page, path, inputs=inputs)

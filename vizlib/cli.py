@@ -250,15 +250,15 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     on stderr; the rest are still reported.
     """
     from vizlib.analysis.dashboard import failures_of  # noqa: PLC0415 - loaded on demand
-    from vizlib.corpus import load_many  # noqa: PLC0415
     from vizlib.standalone import corpus_report_html  # noqa: PLC0415
+    from vizlib.standalone.source import report_corpus  # noqa: PLC0415
 
     _check_output(output, inputs)
     files, failures = expand(inputs)
     one_folder = len(inputs) == 1 and inputs[0].is_dir()
     # a progress bar only on a terminal: piped output carries no carriage returns
     shown = len(files) > 1 and sys.stderr.isatty()
-    corpus = load_many(inputs[0] if one_folder else [p for p, _ in files], progress=shown)
+    corpus = report_corpus(inputs[0] if one_folder else [p for p, _ in files], progress=shown)
     _report_failures([*failures, *failures_of(corpus.errors)])
     failures += failures_of(corpus.errors)
     if not corpus.names:

@@ -15,10 +15,10 @@ import glob
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -64,21 +64,31 @@ class Batch:
     """What decoding a batch of files gave: each frame's rows as one Arrow table, tagged by file.
 
     Every table has a `_key` column naming the file (by cache key) each row
-    came from; `decoded` lists the keys read, `failures` the files that were not.
+    came from; `decoded` lists the keys read, `failures` the files that were not;
+    `results` holds what `each` returned for each file read, by key.
     """
 
     tables: dict[str, pa.Table]
     decoded: list[str]
     failures: list[CassetteError]
+    results: dict[str, Any] = field(default_factory=dict)
 
 
-def decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | None = None) -> Batch:
+Each = Callable[[Cassette], Any]
+
+
+def decode_batch(
+    items: Sequence[tuple[str, str, str]],
+    prices: PriceTable | None = None,
+    each: Each | None = None,
+) -> Batch:
     """Read and decode files, given as (path, name, key), into one Arrow table per frame.
 
     A pure function of the files: it runs in any worker of any executor.
+    `each` (a picklable callable) is called with every decoded `Cassette`.
     """
     with _collector_paused():
-        return _decode_batch(items, prices)
+        return _decode_batch(items, prices, each)
 
 
 @contextmanager
@@ -93,15 +103,19 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | None) -> Batch:
+def _decode_batch(
+    items: Sequence[tuple[str, str, str]], prices: PriceTable | None, each: Each | None
+) -> Batch:
     rows: dict[str, list[Row]] = {frame: [] for frame in ROW_FRAMES}
     chunks: list[list[Any]] = [[] for _ in FRAMES["chunks"]]  # a column at a time
     counts: dict[str, list[int]] = {frame: [] for frame in FRAMES}
     decoded: list[str] = []
     failures: list[CassetteError] = []
+    results: dict[str, Any] = {}
     for path, name, key in items:
         try:
-            records = load(path, name=name, prices=prices).records
+            cassette = load(path, name=name, prices=prices)
+            records = cassette.records
             links = run_links(records)  # the interactions and tool_calls frames both need them
             extracted = {
                 frame: list(frame_rows(frame, name, records, prices=prices, links=links))
@@ -115,6 +129,8 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
             failures.append(CassetteError(f"cannot read: {type(exc).__name__}: {exc}", file=name))
             continue
         decoded.append(key)
+        if each is not None:
+            results[key] = each(cassette)
         for frame, frame_rows_ in extracted.items():
             rows[frame] += frame_rows_
             counts[frame].append(len(frame_rows_))
@@ -129,7 +145,7 @@ def _decode_batch(items: Sequence[tuple[str, str, str]], prices: PriceTable | No
             table = rows_to_table(columns_, rows[frame])
         tagged: Any = np.repeat(np.array(decoded, dtype=object), counts[frame]) if decoded else []
         tables[frame] = table.append_column(KEY, pa.array(tagged, pa.string()))
-    return Batch(tables, decoded, failures)
+    return Batch(tables, decoded, failures, results)
 
 
 def discover(source: Any) -> list[tuple[Path, str]]:
@@ -160,7 +176,11 @@ def _named(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 
 
 class Corpus:
-    """Frames of many cassettes, concatenated in file order, plus the `errors` of those not read."""
+    """Frames of many cassettes, concatenated in file order, plus the `errors` of those not read.
+
+    `results` holds what `load_many`'s `each` returned, by cassette name, for
+    the files decoded by this load (not those read from the cache).
+    """
 
     def __init__(
         self,
@@ -168,11 +188,13 @@ class Corpus:
         errors: pd.DataFrame,
         names: Sequence[str],
         paths: dict[str, Path],
+        results: dict[str, Any] | None = None,
     ) -> None:
         self._tables = tables
         self.errors = errors
         self.names = list(names)
         self._paths = paths
+        self.results = results or {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -286,6 +308,7 @@ def load_many(
     progress: bool | None = None,
     cache: bool = True,
     prices: PriceTable | None = None,
+    each: Each | None = None,
 ) -> Corpus:
     """Load many cassettes into one set of frames.
 
@@ -294,19 +317,25 @@ def load_many(
     `concurrent.futures.Executor`, such as a dask.distributed client's; by
     default a process pool sized to the machine when the work is large enough
     to gain, else this process). With `cache`, decoded frames are kept as
-    Parquet (see `vizlib.cache`), so a second load of the same files reads only
-    Parquet. `progress` shows a progress bar (by default from 20 files on).
+    LZ4 Arrow files (see `vizlib.cache`), so a second load of the same files
+    reads only those. `progress` shows a progress bar (by default from 20 files on).
+    `each`, a picklable callable, is called with each `Cassette` decoded (in
+    the process that decodes it); what it returns is in the corpus's `results`.
     """
     with _collector_paused():
-        return _load_many(source, executor, progress, cache, prices)
+        return _load_many(
+            source, executor=executor, progress=progress, cache=cache, prices=prices, each=each
+        )
 
 
 def _load_many(
     source: Any,
+    *,
     executor: Executor | None,
     progress: bool | None,
     cache: bool,
     prices: PriceTable | None,
+    each: Each | None,
 ) -> Corpus:
     files = discover(source)
     stats = {name: info for path, name in files if (info := _stat(path)) is not None}
@@ -324,9 +353,11 @@ def _load_many(
     bar.update(len(files) - len(todo))
     batches: list[pa.Table] = []
     fresh: set[str] = set()
-    for batch, size in _run(todo, executor, prices, show_progress=not bar.disable):
+    results: dict[str, Any] = {}
+    for batch, size in _run(todo, executor, prices, each, show_progress=not bar.disable):
         failures += batch.failures
         fresh.update(batch.decoded)
+        results.update(batch.results)
         batches.append(batch.tables)
         bar.update(size)
     bar.close()
@@ -340,7 +371,9 @@ def _load_many(
         name for _, name in files if name in keys and (keys[name] in fresh or keys[name] in cached)
     ]
     tables = _assemble([keys[n] for n in order], batches, cached, store)
-    return Corpus(tables, _error_rows(failures), order, {name: path for path, name in files})
+    paths = {name: path for path, name in files}
+    kept = {name: results[keys[name]] for name in order if keys[name] in results}
+    return Corpus(tables, _error_rows(failures), order, paths, kept)
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -365,6 +398,7 @@ def _run(
     items: Sequence[tuple[str, str, str]],
     executor: Executor | None,
     prices: PriceTable | None,
+    each: Each | None,
     *,
     show_progress: bool,
 ) -> Iterable[tuple[Batch, int]]:
@@ -376,7 +410,7 @@ def _run(
         or sum(os.stat(path).st_size for path, _, _ in items) >= PARALLEL_BYTES
     ):
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            yield from _run(items, pool, prices, show_progress=show_progress)
+            yield from _run(items, pool, prices, each, show_progress=show_progress)
         return
     workers = (
         1
@@ -387,9 +421,11 @@ def _run(
     batches = _batches(items, min(parts, len(items)))
     if executor is None:
         for batch in batches:
-            yield decode_batch(batch, prices), len(batch)
+            yield decode_batch(batch, prices, each), len(batch)
         return
-    futures = [(executor.submit(decode_batch, batch, prices), len(batch)) for batch in batches]
+    futures = [
+        (executor.submit(decode_batch, batch, prices, each), len(batch)) for batch in batches
+    ]
     for future, size in futures:
         yield future.result(), size
 

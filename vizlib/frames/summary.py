@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pandas.core.groupby import SeriesGroupBy
 
 _SUMMED = (
     "input_tokens",
@@ -45,7 +50,7 @@ def interaction_summary(
     """One row per interaction: api, model, status, duration, chunks, tool calls, tokens, cost."""
     keys = ["cassette", "interaction"]
     names = (
-        tool_calls.groupby(keys, observed=True)["name"].agg(_tool_names)
+        _tool_names(tool_calls.groupby(keys, observed=True)["name"])
         if len(tool_calls)
         else pd.Series(dtype="string[pyarrow]", name="name")
     )
@@ -67,6 +72,25 @@ def interaction_summary(
     )
 
 
-def _tool_names(names: pd.Series) -> str:
-    counts = names.astype(str).value_counts(sort=False)
-    return ", ".join(str(name) if n == 1 else f"{name} ×{n}" for name, n in counts.items())
+def _tool_names(grouped: SeriesGroupBy[Any, Any]) -> pd.Series:
+    """Each group's tool names, in order of first call, each with its count where above one.
+
+    Missing names are left out. One pass over the rows: a pandas aggregation
+    per group costs more than the whole table.
+    """
+    counts: list[dict[str, int]] = [{} for _ in range(grouped.ngroups)]
+    names = grouped.obj.astype(str).tolist()
+    for group, name in zip(grouped.ngroup().tolist(), names, strict=True):
+        if group >= 0 and isinstance(name, str):  # no missing name or key is counted
+            counts[group][name] = counts[group].get(name, 0) + 1
+    labels = [
+        ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in group.items())
+        for group in counts
+    ]
+    dtype = grouped.obj.dtype  # as a pandas aggregation keeps it: strings of strings
+    return pd.Series(
+        labels,
+        index=grouped.size().index,
+        name=grouped.obj.name,
+        dtype=dtype if isinstance(dtype, pd.StringDtype) else object,
+    )

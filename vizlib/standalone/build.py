@@ -27,6 +27,7 @@ from vizlib.redact import redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.parallel import sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
+from vizlib.standalone.source import kept
 from vizlib.views.corpus import dashboard_html, frames_of
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import LAYOUT_DEFAULTS, template
@@ -140,8 +141,10 @@ def corpus_report_html(
     """The report of a `Corpus` (see `load_many`): the dashboard from its frames.
 
     Each cassette's section comes from the cassette loaded in full with its
-    rows of the corpus's frames; a large corpus's sections are built by one
-    worker process per core (see `vizlib.standalone.parallel`).
+    rows of the corpus's frames: the cassette its load kept (see
+    `vizlib.standalone.source`), else read again from its file. A large
+    corpus's sections are built by one worker process per core (see
+    `vizlib.standalone.parallel`).
 
     The files the corpus could not read are listed with `failures` at the top
     and as rows of the index.
@@ -164,6 +167,7 @@ def corpus_report_html(
         index.append(dashboard_html(table, links=True, errors=errors))
 
     split = SplitFrames(frames)
+    held = kept(corpus)
     workers = workers_for(len(corpus.names))
     if workers:
         items = [
@@ -171,10 +175,17 @@ def corpus_report_html(
             for position, name in enumerate(corpus.names)
         ]
         sections = sections_in_pool(
-            items, redact=redact, workers=workers, progress=progress, meanwhile=index_html
+            items,
+            redact=redact,
+            workers=workers,
+            progress=progress,
+            meanwhile=index_html,
+            cassettes=held,
         )
     else:
-        cassettes = (corpus.cassette(name) for name in corpus.names)
+        cassettes = (
+            corpus.cassette(name) if (c := held.get(name)) is None else c for name in corpus.names
+        )
         sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
     if not index:
         index_html()

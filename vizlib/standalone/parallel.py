@@ -1,9 +1,12 @@
-"""Sections built in worker processes: each worker reads its cassette's file and packs its section.
+"""Sections built side by side: worker processes and this one each pack some of them.
 
 A section depends only on its one cassette and that cassette's rows of the
-corpus's frames, so sections of a large corpus are built side by side, one
-process per core. On Linux the pool is forked after the templates are
-compiled, so workers start at once with what the parent loaded.
+corpus's frames, so sections of a large corpus are built in parallel, one
+process per core, this one included. On Linux the pool is forked after the
+templates are compiled, so workers start at once with what the parent
+loaded, including the cassettes it already decoded and their rows (nothing is
+sent to a worker but a name). Elsewhere, and for a cassette the parent does
+not hold, the worker reads the cassette's file.
 """
 
 from __future__ import annotations
@@ -11,11 +14,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from vizlib.cassette import load
+from vizlib.cassette import Cassette, load
 from vizlib.standalone.frames import CassetteRows
 from vizlib.standalone.sections import Section, build_section, environment
 from vizlib.views.html import environment as view_environment
@@ -36,6 +39,10 @@ VIEW_TEMPLATES = ("overview.html.j2", "card.html.j2", "turns.html.j2", "threads.
 
 Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 
+# What forked workers inherit from the parent: its decoded cassettes and each one's rows,
+# by name. Set only while a pool runs (one report at a time per process).
+_inherited: dict[str, tuple[Cassette | None, CassetteRows]] = {}
+
 
 def workers_for(count: int) -> int:
     """How many worker processes to build `count` sections with; 0 for this process alone."""
@@ -44,10 +51,20 @@ def workers_for(count: int) -> int:
 
 
 def section_of_file(
-    path: str, name: str, position: int, redact: bool, rows: CassetteRows
+    path: str, name: str, position: int, redact: bool, rows: CassetteRows | None = None
 ) -> Section:
-    """Read one cassette file and build its section (what a worker runs)."""
-    return build_section(load(path, name=name), position, redact=redact, rows=rows)
+    """Build one cassette's section (what a worker runs), reading its file if not inherited.
+
+    Without `rows`, the cassette's rows (and the cassette, where the parent
+    held it) are those inherited from the parent.
+    """
+    cassette, inherited = _inherited.get(name, (None, None))
+    rows = rows or inherited
+    if rows is None:
+        raise KeyError(f"no rows for {name!r}")
+    if cassette is None:
+        cassette = load(path, name=name)
+    return build_section(cassette, position, redact=redact, rows=rows)
 
 
 def sections_in_pool(
@@ -57,11 +74,15 @@ def sections_in_pool(
     workers: int,
     progress: Callable[[str], None] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    cassettes: Mapping[str, Cassette] | None = None,
 ) -> list[Section]:
     """Each item's section, in order, built by `workers` processes; `progress` gets each name.
 
-    `meanwhile` is called once every section is handed out, so this process
-    works on the rest of the page while the workers build them.
+    This process is one of the `workers`: it starts `workers - 1` others,
+    which build sections from the first on. Meanwhile it calls `meanwhile`
+    (the rest of the page), then builds sections from the last on, until it
+    meets what the others have taken. `cassettes` holds those already
+    decoded, by name; the others are read from their files.
     """
     for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
         environment().get_template(template)
@@ -69,26 +90,75 @@ def sections_in_pool(
         view_environment().get_template(template)
     # fork on Linux: workers start at once with what this process loaded (macOS forbids it
     # once system frameworks run threads; elsewhere the platform's default starts them)
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    out: list[Section] = []
+    forked = sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if forked else None)
+    held = cassettes or {}
+    if forked:  # workers find cassettes and rows in memory: they are not pickled
+        _inherited.update((name, (held.get(name), rows)) for _, name, _, rows in items)
+    built = _Built(items, redact, held, progress)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
             futures = [
-                pool.submit(section_of_file, path, name, position, redact, rows)
+                pool.submit(section_of_file, path, name, position, redact, None if forked else rows)
                 for path, name, position, rows in items
             ]
             if meanwhile:
                 meanwhile()
                 meanwhile = None
-            for future, (_, name, _, _) in zip(futures, items, strict=True):
-                out.append(future.result())
-                if progress:
-                    progress(name)
+            for index in reversed(range(len(items))):  # from the last, while no worker has it
+                built.report(futures)
+                if not futures[index].cancel():
+                    break
+                built.here(index)
+            for index, future in enumerate(futures):
+                if built.sections[index] is None:
+                    built.sections[index] = future.result()
+            built.report(futures)
     except BrokenProcessPool:  # a worker died (out of memory, killed): finish here
         if meanwhile:
             meanwhile()
-        for path, name, position, rows in items[len(out) :]:
-            out.append(section_of_file(path, name, position, redact, rows))
-            if progress:
-                progress(name)
-    return out
+        for index, section in enumerate(built.sections):
+            if section is None:
+                built.here(index)
+        built.report([])
+    finally:
+        _inherited.clear()
+    return [section for section in built.sections if section is not None]
+
+
+class _Built:
+    """Sections as they are built, here or by workers; `progress` is told of them in order."""
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        redact: bool,
+        held: Mapping[str, Cassette],
+        progress: Callable[[str], None] | None,
+    ) -> None:
+        self.items = items
+        self.redact = redact
+        self.held = held
+        self.progress = progress
+        self.sections: list[Section | None] = [None] * len(items)
+        self.reported = 0
+
+    def here(self, index: int) -> None:
+        """Build one section in this process."""
+        path, name, position, rows = self.items[index]
+        cassette = self.held.get(name)
+        if cassette is None:  # an empty cassette is falsy: `or` would read it again
+            cassette = load(path, name=name)
+        self.sections[index] = build_section(cassette, position, redact=self.redact, rows=rows)
+
+    def report(self, futures: Sequence[Future[Section]]) -> None:
+        """Tell `progress` of each section done, in order, up to the first not done."""
+        while self.reported < len(self.items):
+            index = self.reported
+            if self.sections[index] is None:
+                if index >= len(futures) or not futures[index].done():
+                    return
+                self.sections[index] = futures[index].result()
+            if self.progress:
+                self.progress(self.items[index][1])
+            self.reported += 1

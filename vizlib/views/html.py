@@ -123,18 +123,20 @@ def overview_rows(
     cassette: Cassette,
     summary: list[dict[str, Any]] | None = None,
     found: dict[int, list[str]] | None = None,
+    leaks: dict[int, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The overview table's rows, formatted for reading.
 
-    `summary` holds the cassette's `interaction_summary` records, and `found`
-    its `problems`, where the caller has them.
+    `summary` holds the cassette's `interaction_summary` records, `found`
+    its `problems` and `leaks` its `secrets`, where the caller has them.
     """
     if summary is None:
         table = interaction_summary(cassette.interactions, cassette.usage, cassette.tool_calls)
         summary = table.to_dict(orient="records")  # type: ignore[assignment]
     if found is None:
         found = problems(cassette)
-    leaks = secrets(cassette)
+    if leaks is None:
+        leaks = secrets(cassette)
     rows = []
     for row in summary or ():
         index = int(row["interaction"])
@@ -169,12 +171,13 @@ def overview_html(
     cassette: Cassette,
     summary: list[dict[str, Any]] | None = None,
     found: dict[int, list[str]] | None = None,
+    leaks: dict[int, list[str]] | None = None,
 ) -> str:
     """The interactions table: api, model, status, duration, tokens, cost, problems, secrets.
 
     Problems are what the dashboard counts; secrets recorded in the cassette are listed apart.
     """
-    rows = overview_rows(cassette, summary, found)
+    rows = overview_rows(cassette, summary, found, leaks)
     return render("overview.html.j2", rows=rows, note=OVERVIEW_NOTE)
 
 

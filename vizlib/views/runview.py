@@ -127,18 +127,20 @@ def run_figure_dict(
     found: dict[int, list[str]] | None = None,
     interactions: Sequence[Mapping[str, Any]] | None = None,
     usage: Sequence[Mapping[str, Any]] | None = None,
+    leaks: dict[int, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The run view as a plotly figure in plain JSON form.
 
     `found` (its `problems`), `interactions` and `usage` (its rows of those
-    frames, as mappings) may be given where the caller has them.
+    frames, as mappings) and `leaks` (its `secrets`) may be given where the
+    caller has them.
     """
     order = lane_order(cassette)
     lanes = _lane_names(cassette, order)
     y_of = {thread: lanes[thread] for thread in order}
     rows = records(cassette.interactions) if interactions is None else interactions
     x, xaxis = _axis(rows)
-    leaks = secrets(cassette)
+    leaks = secrets(cassette) if leaks is None else leaks
     found = problems(cassette) if found is None else found
     found = {index: labels + leaks[index] for index, labels in found.items()}
     usage = records(per_interaction(cassette.usage)) if usage is None else usage
