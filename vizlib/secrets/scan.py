@@ -83,8 +83,8 @@ def _locate(text: str, value: str, rule: str, real: bool) -> Iterator[Secret]:
             at = text.find(form, at + len(form))
 
 
-def _shapes(text: str) -> Iterator[Secret]:
-    lowered = text.lower()
+def _shapes(text: str, lowered: str | None = None) -> Iterator[Secret]:
+    lowered = text.lower() if lowered is None else lowered
     for rule in candidates(lowered):
         for start, end in rule.values(text, lowered):
             value = text[start:end]
@@ -164,10 +164,10 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
                     stack.append((name, orjson.loads(item), level + 1))
 
 
-def _structured(text: str) -> Iterator[Secret]:
+def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
     escaped = "\\u" in text or "\\/" in text
-    if not (escaped or _FIELD_HINT.search(text.lower())):
+    if not (escaped or _FIELD_HINT.search(text.lower() if lowered is None else lowered)):
         return
     seen: set[str] = set()
     for document in _documents(text):
@@ -217,11 +217,24 @@ def scan(text: str) -> list[Secret]:
     """Every secret in `text`, as non-overlapping spans, in order; placeholders marked not real."""
     memo = _REMEMBERED.get()
     if memo is None:
-        return _merge([*_shapes(text), *_params(text), *_structured(text)])
+        return _scan(text)
     found = memo.get(text)
     if found is None:
-        found = memo[text] = _merge([*_shapes(text), *_params(text), *_structured(text)])
+        found = memo[text] = _scan(text)
     return list(found)
+
+
+def _scan(text: str) -> list[Secret]:
+    lowered = text.lower()
+    if (
+        not candidates(lowered)  # no shape's needle
+        and "=" not in text  # no parameter
+        and "\\u" not in text  # nothing escaped, and no credential-named field
+        and "\\/" not in text
+        and not _FIELD_HINT.search(lowered)
+    ):
+        return []  # what the three finders would each find: nothing (most texts are this)
+    return _merge([*_shapes(text, lowered), *_params(text), *_structured(text, lowered)])
 
 
 def _merge(found: list[Secret]) -> list[Secret]:
