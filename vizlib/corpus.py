@@ -87,13 +87,13 @@ def decode_batch(
     A pure function of the files: it runs in any worker of any executor.
     `each` (a picklable callable) is called with every decoded `Cassette`.
     """
-    with _collector_paused():
+    with collector_paused():
         return _decode_batch(items, prices, each)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: decoding makes many small, acyclic objects."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector: decoding or a report section makes many acyclic objects."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -206,7 +206,7 @@ class Corpus:
         )
 
     def _frame(self, frame: str) -> pd.DataFrame:
-        with _collector_paused():
+        with collector_paused():
             return table_to_frame(FRAMES[frame], self._tables[frame])
 
     @cached_property
@@ -322,7 +322,7 @@ def load_many(
     `each`, a picklable callable, is called with each `Cassette` decoded (in
     the process that decodes it); what it returns is in the corpus's `results`.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_many(
             source, executor=executor, progress=progress, cache=cache, prices=prices, each=each
         )

@@ -133,11 +133,7 @@ class _State(ResponseState):
                 content = _other_text(content, delta, choice, value)
             else:
                 content = ""
-        reasoning = delta.get("reasoning_content")
-        if type(reasoning) is not str or not reasoning:
-            reasoning = delta.get("reasoning")
-            if type(reasoning) is not str or not reasoning:
-                reasoning = ""
+        reasoning = _reasoning(delta)
         self.text.append(content)
         self.reasoning.append(reasoning)
         tool_deltas = delta.get("tool_calls")

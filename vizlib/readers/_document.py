@@ -12,7 +12,7 @@ import yaml
 
 from vizlib.errors import CassetteError
 from vizlib.limits import Limits, current
-from vizlib.readers._fastyaml import REFUSED, fast_load
+from vizlib.readers._fastyaml import ANCHOR, REFUSED, fast_load
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C speed where libyaml is built
 
@@ -47,10 +47,9 @@ CassetteLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_unk
 
 _CONTAINERS = frozenset({dict, list})
 ALIAS_NODE_BYTES = 32  # each value reached through an alias costs at least this much
-# An anchor (`&name`) starts a node: at the text's start, or after a space, `[` or `,`.
-# The pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
-_ANCHOR_TEXT = re.compile(r"&(?<![^\s\[,]&)\S")
-_ANCHOR_BYTES = re.compile(rb"&(?<![^\s\[,]&)\S")
+# Anchors (see `_fastyaml.ANCHOR`), in text and in bytes.
+_ANCHOR_TEXT = ANCHOR
+_ANCHOR_BYTES = re.compile(ANCHOR.pattern.encode())
 
 
 def parse_document(content: str | bytes, *, name: str) -> Any:

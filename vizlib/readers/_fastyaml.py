@@ -56,12 +56,15 @@ _AT_LINE_START = re.compile(
 )
 # An integer with a leading zero: octal to YAML 1.1, decimal (or `0o` octal) to YAML 1.2.
 _LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[{,:]0)|(?<=[\s\[{,:][-+]0))[0-9oO][0-9]*" + _ENDS)
+# An anchor (`&name`) starts a node: at the text's start, or after a space, `[` or `,`. The
+# pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
+ANCHOR = re.compile(r"&(?<![^\s\[,]&)\S")
 _TRIGGERED = (
     # explicit core tags, which the two resolve by their own rules (`!!int '017'`);
     # `!!binary` is read by a handler as PyYAML reads it. Local tags come back wrapped.
     ("!", re.compile(r"!(?<![^\s\[{,:]!)(?:!(?!binary[ \t\r\n])|<)")),
     # anchors: the fast parser does not bound the expansion of their aliases
-    ("&", re.compile(r"&(?<![^\s\[,]&)\S")),
+    ("&", ANCHOR),
 )
 # Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
 # exponents without a dot or a sign, signed dots, integers too long for 64 bits. The pattern

@@ -12,10 +12,8 @@ cassette) or `INTERACTION_PANELS` (once per interaction) to extend the report.
 from __future__ import annotations
 
 import base64
-import gc
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -29,6 +27,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
+from vizlib.corpus import collector_paused
 from vizlib.redact import redact_text
 from vizlib.secrets import remembering
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
@@ -365,18 +364,6 @@ class Section:
     container: str
     n_interactions: int
     payload: str
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a section makes many small, acyclic objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_section(
