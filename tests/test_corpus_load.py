@@ -4,6 +4,7 @@ Parquet round-trips; one bad file never stops the rest."""
 from __future__ import annotations
 
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -112,6 +113,78 @@ def test_a_changed_file_is_never_served_stale(tmp_path: Path, private_cache: Pat
     assert (
         len(list(private_cache.rglob("keys.txt"))) == 2
     )  # only the changed file was decoded again
+
+
+def _decoding_fails(*args: object, **kwargs: object) -> object:
+    raise AssertionError("a file was decoded")
+
+
+def _corpus_entries(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.glob("*/corpora/*") if not p.name.endswith(".partial"))
+
+
+def test_a_folder_loaded_again_is_read_whole_from_its_corpus_entry(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "suite"
+    write_corpus(folder, files=4, events_per_file=50)
+    first = vizlib.load_many(folder, progress=False)
+    assert len(_corpus_entries(private_cache)) == 1
+    for segment in list(private_cache.rglob("keys.txt")):  # only the corpus entry serves it
+        shutil.rmtree(segment.parent)
+    monkeypatch.setattr("vizlib.corpus.decode_batch", _decoding_fails)
+    again = vizlib.load_many(folder, progress=False)
+    assert_same_frames(first, again)
+    assert again.path("openai-00000.yaml") == folder / "openai-00000.yaml"
+    with pytest.raises(AssertionError, match="a file was decoded"):  # another set of files
+        vizlib.load_many(sorted(folder.iterdir())[:2], progress=False)
+
+
+def test_no_corpus_entry_where_a_file_failed_and_a_damaged_one_is_replaced(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "suite"
+    write_corpus(folder, files=3, events_per_file=40)
+    (folder / "broken.yaml").write_text("interactions: [\n  {request: ")
+    for _ in range(2):  # a file that cannot be read is read (and reported) every time
+        corpus = vizlib.load_many(folder, progress=False)
+        assert corpus.errors.file.tolist() == ["broken.yaml"]
+        assert _corpus_entries(private_cache) == []
+    (folder / "broken.yaml").unlink()
+    vizlib.load_many(folder, progress=False)
+    (entry,) = _corpus_entries(private_cache)
+    chunks = entry / "chunks.arrow"
+    chunks.write_bytes(chunks.read_bytes()[:100])
+    damaged = vizlib.load_many(folder, progress=False)
+    fresh = vizlib.load_many(folder, progress=False, cache=False)
+    assert_same_frames(damaged, fresh)
+    for segment in list(private_cache.rglob("keys.txt")):
+        shutil.rmtree(segment.parent)
+    monkeypatch.setattr("vizlib.corpus.decode_batch", _decoding_fails)
+    assert_same_frames(vizlib.load_many(folder, progress=False), fresh)  # stored again, whole
+
+
+def test_only_the_most_recently_used_corpus_entries_are_kept(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("vizlib.cache.CORPORA_KEPT", 2)
+    files = write_corpus(tmp_path / "suite", files=4, events_per_file=20)
+    subsets = [files[:1], files[:2], files[:3]]
+    vizlib.load_many(subsets[0], progress=False)
+    vizlib.load_many(subsets[1], progress=False)
+    entries = _corpus_entries(private_cache)
+    os.utime(entries[0], (1, 1))
+    os.utime(entries[1], (1, 1))
+    vizlib.load_many(subsets[0], progress=False)  # used again: the most recent
+    vizlib.load_many(subsets[2], progress=False)  # stored; the least recently used goes
+    assert len(_corpus_entries(private_cache)) == 2
+    for segment in list(private_cache.rglob("keys.txt")):
+        shutil.rmtree(segment.parent)
+    monkeypatch.setattr("vizlib.corpus.decode_batch", _decoding_fails)
+    vizlib.load_many(subsets[0], progress=False)
+    vizlib.load_many(subsets[2], progress=False)
+    with pytest.raises(AssertionError, match="a file was decoded"):
+        vizlib.load_many(subsets[1], progress=False)
 
 
 def test_to_parquet_round_trips_every_frame(serial: vizlib.Corpus, tmp_path: Path) -> None:

@@ -4,11 +4,14 @@ Entries live in segments: one Arrow IPC file (Feather, LZ4-compressed: read
 back three times faster than Parquet) per frame holding the rows of
 every file decoded together, with a `_key` column naming the file each row
 came from. A warm load reads the segments that hold its keys and nothing
-else. A changed file has a new key, so it is never served stale; the price
-table's fingerprint is part of the location, since estimated costs depend
-on it, and so is a fingerprint of the code that builds frames (readers,
-decoders, frames), so a changed decoder never serves frames an older one
-built.
+else. A load of a whole set of files also keeps its assembled frames as a
+corpus entry, keyed by the ordered keys of its files, so loading the same
+folder again reads five tables and assembles nothing; the most recently used
+`CORPORA_KEPT` entries are kept. A changed file has a new key, so it is never
+served stale; the price table's fingerprint is part of the location, since
+estimated costs depend on it, and so is a fingerprint of the code that
+builds frames (readers, decoders, frames), so a changed decoder never serves
+frames an older one built.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -27,10 +31,13 @@ from pyarrow import feather
 
 import vizlib
 from vizlib.frames.columns import FRAMES
+from vizlib.frames.table import arrow_schema
 from vizlib.pricing import PriceTable
 
 KEY = "_key"
 FORMAT = "arrow1"  # how segments are stored; part of the cache's location
+CORPORA_KEPT = 16
+UNCOMPRESSED_BYTES = 16 * 2**20  # corpus entries up to this size are stored uncompressed
 
 
 # The code whose output the cache holds: records, containers, wire formats, links, frames.
@@ -179,3 +186,58 @@ class FrameCache:
         (partial / "keys.txt").write_text("\n".join(keys) + "\n")
         partial.rename(segment)  # readers only ever see whole segments
         return segment
+
+    def corpus_key(self, keys: Sequence[str]) -> str:
+        """The key of a corpus entry: its files' keys, in order."""
+        digest = hashlib.blake2b(digest_size=20)
+        for key in keys:
+            digest.update(key.encode() + b"\0")
+        return digest.hexdigest()
+
+    def read_corpus(self, key: str) -> dict[str, pa.Table] | None:
+        """The assembled frames stored under `key`, or None where there are none (or unreadable)."""
+        place = self.directory / "corpora" / key
+        tables = {}
+        try:
+            for frame, columns in FRAMES.items():
+                table = feather.read_table(
+                    place / f"{frame}.arrow", memory_map=False, use_threads=False
+                )
+                if not table.schema.equals(arrow_schema(columns)):
+                    raise pa.ArrowInvalid(f"{frame}: unexpected schema")
+                tables[frame] = table
+            os.utime(place)  # recently used: kept the longest
+        except FileNotFoundError:
+            return None
+        except (OSError, pa.ArrowInvalid):  # damaged: this load stores it again
+            shutil.rmtree(place, ignore_errors=True)
+            return None
+        return tables
+
+    def write_corpus(self, key: str, tables: Mapping[str, pa.Table]) -> None:
+        """Store assembled frames under `key`, keeping the `CORPORA_KEPT` most recently used."""
+        corpora = self.directory / "corpora"
+        partial = corpora / f"{key}.{uuid.uuid4().hex}.partial"
+        partial.mkdir(parents=True)
+        # small entries are read fastest as they are; large ones are worth decompressing
+        size = sum(tables[frame].nbytes for frame in FRAMES)
+        compression = "uncompressed" if size <= UNCOMPRESSED_BYTES else "lz4"
+        try:
+            for frame in FRAMES:
+                feather.write_feather(
+                    tables[frame], partial / f"{frame}.arrow", compression=compression
+                )
+            partial.rename(corpora / key)  # readers only ever see whole entries
+        except OSError:  # another load stored the same entry first, or the disk is full
+            shutil.rmtree(partial, ignore_errors=True)
+        entries = [p for p in corpora.iterdir() if not p.name.endswith(".partial")]
+        entries.sort(key=_modified, reverse=True)
+        for stale in entries[CORPORA_KEPT:]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

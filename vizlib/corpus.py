@@ -344,8 +344,16 @@ def _load_many(
     }
     store = FrameCache(prices=prices) if cache else None
     keys = store.keys(readable, stats) if store else {name: name for name in readable}
-    cached = store.lookup(list(keys.values())) if store else {}
     failures = [_unreadable(path, name) for path, name in files if name not in readable]
+    paths = {name: path for path, name in files}
+    listed = [name for _, name in files if name in readable]
+    entry = None
+    if store and not any(keys[n].startswith("unreadable:") for n in listed):
+        entry = store.corpus_key([keys[n] for n in listed])
+        whole = store.read_corpus(entry)
+        if whole is not None:  # these very files were loaded before, every one decoded
+            return Corpus(whole, _error_rows(failures), listed, paths)
+    cached = store.lookup(list(keys.values())) if store else {}
     todo = [
         (str(readable[n]), n, keys[n]) for _, n in files if n in readable and keys[n] not in cached
     ]
@@ -371,7 +379,9 @@ def _load_many(
         name for _, name in files if name in keys and (keys[name] in fresh or keys[name] in cached)
     ]
     tables = _assemble([keys[n] for n in order], batches, cached, store)
-    paths = {name: path for path, name in files}
+    if store and entry and order == listed:  # every file decoded: the next load reads this
+        with contextlib.suppress(OSError):
+            store.write_corpus(entry, tables)
     kept = {name: results[keys[name]] for name in order if keys[name] in results}
     return Corpus(tables, _error_rows(failures), order, paths, kept)
 

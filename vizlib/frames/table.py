@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import orjson
@@ -87,8 +88,11 @@ def _categories(categories: tuple[str, ...]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
 
 
-def _mask(array: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(array.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+_FROM_ARROW: dict[str, Any] = {  # dtypes with `__from_arrow__`, which the stubs lack
+    "Int64": pd.Int64Dtype(),
+    "boolean": pd.BooleanDtype(),
+    "datetime64[ns, UTC]": pd.DatetimeTZDtype("ns", "UTC"),
+}
 
 
 def _pandas_values(
@@ -122,22 +126,9 @@ def _pandas_values(
         out = np.empty(len(array), dtype=object)
         out[:] = [None if t is None else orjson.loads(t) for t in array.to_pylist()]
         return out
-    if dtype in ("Int64", "boolean"):
-        if array.null_count:
-            filled = array.fill_null(0 if dtype == "Int64" else False)
-            mask = _mask(array)
-        else:  # no nulls (most columns): nothing to fill or look up
-            filled, mask = array, np.zeros(len(array), dtype=bool)
-        values = filled.to_numpy(zero_copy_only=False)
-        masked: pd.api.extensions.ExtensionArray = (
-            pd.arrays.IntegerArray(values.astype("int64"), mask)
-            if dtype == "Int64"
-            else pd.arrays.BooleanArray(values.astype(bool), mask)
-        )
-        return masked
-    if dtype.startswith("datetime64"):
-        times: pd.api.extensions.ExtensionArray = pd.array(array.to_pandas(), dtype=dtype)
-        return times
+    if dtype in _FROM_ARROW:  # pandas' own conversion, straight from the Arrow buffers
+        converted: pd.api.extensions.ExtensionArray = _FROM_ARROW[dtype].__from_arrow__(array)
+        return converted
     return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
