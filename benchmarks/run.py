@@ -210,6 +210,9 @@ def _child(args: argparse.Namespace) -> None:
         "show-seed": lambda: show_views(SEED),
         "show-folder-warm": lambda: show_views(source),
     }
+    if args.variant == "paired":
+        print(json.dumps(_paired(runs, args.repeat)))
+        return
     times, cpu = [], []
     for _ in range(1 if args.variant == "huge" else args.repeat):
         started, started_cpu = time.perf_counter(), _cpu()
@@ -228,6 +231,42 @@ def _child(args: argparse.Namespace) -> None:
             }
         )
     )
+
+
+PAIRED = ("floor", "cold", "warm")
+
+
+def _paired(runs: dict[str, Callable[[], int]], rounds: int) -> dict[str, list[float]]:
+    """CPU seconds of each of `PAIRED`, run in turn in this process for `rounds` rounds.
+
+    Runs next to each other share the machine's state of the moment, so the
+    ratio within a round is steadier than a ratio of medians taken apart.
+    """
+    cpu: dict[str, list[float]] = {variant: [] for variant in PAIRED}
+    for _ in range(rounds):
+        for variant in PAIRED:
+            started = _cpu()
+            runs[variant]()
+            cpu[variant].append(_cpu() - started)
+    return cpu
+
+
+def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
+    """The floor, cold and warm loads in turn in one process: the median of each round's ratio."""
+    cpu = _run("paired", files_json, cache_dir, repeat=rounds)
+    ratios = {
+        "cold / floor": [c / f for c, f in zip(cpu["cold"], cpu["floor"], strict=True)],
+        "cold / warm ": [c / w for c, w in zip(cpu["cold"], cpu["warm"], strict=True)],
+    }
+    print(
+        f"paired: {rounds} rounds of floor, cold and warm in turn in one process; "
+        "the median of each round's CPU ratio, and its range:"
+    )
+    for name, values in ratios.items():
+        print(
+            f"  {name:14s} = {statistics.median(values):5.2f}"
+            f"  ({min(values):.2f} to {max(values):.2f})"
+        )
 
 
 def _run(
@@ -347,6 +386,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
                 f"  {variant:14s} / warm  = {results[variant]['cpu'] / warm['cpu']:5.1f}"
                 f"  ({results[variant]['seconds'] / warm['seconds']:.1f})"
             )
+    _print_paired(files_json, work / "cache", rounds=max(5, 3 * args.repeat))
     _import_times(args.repeat)
 
 

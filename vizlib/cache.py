@@ -124,7 +124,8 @@ class FrameCache:
                 out[name] = f"unreadable:{name}"
                 continue
             stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-            entry = f"{os.path.abspath(path)}\0{name}"
+            where = os.fspath(path)
+            entry = f"{where if os.path.isabs(where) else os.path.abspath(where)}\0{name}"
             known = index.get(entry)
             if known and known[:4] == stamp:
                 out[name] = known[4]

@@ -270,13 +270,12 @@ def _error_rows(failures: Sequence[CassetteError]) -> pd.DataFrame:
         ERRORS,
         pa.table(
             {
-                "file": pa.array([e.file for e in failures], pa.string()),
-                "interaction": pa.array([e.interaction for e in failures], pa.int64()),
-                "event": pa.array(
-                    [None if e.event is None else str(e.event) for e in failures], pa.string()
-                ),
-                "message": pa.array([e.reason for e in failures], pa.string()),
-            }
+                "file": [e.file for e in failures],
+                "interaction": [e.interaction for e in failures],
+                "event": [None if e.event is None else str(e.event) for e in failures],
+                "message": [e.reason for e in failures],
+            },
+            schema=arrow_schema(ERRORS),
         ),
     )
 

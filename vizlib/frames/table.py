@@ -24,7 +24,7 @@ from vizlib.records import Interaction
 from vizlib.threads import Link
 
 _ARROW = {
-    STR: pa.string(),
+    STR: pa.large_string(),  # what pandas' Arrow-backed strings hold: no cast to build them
     "category": pa.string(),
     "object": pa.string(),  # JSON text
     "int64": pa.int64(),
