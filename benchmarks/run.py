@@ -210,8 +210,10 @@ def _child(args: argparse.Namespace) -> None:
         "show-seed": lambda: show_views(SEED),
         "show-folder-warm": lambda: show_views(source),
     }
-    if args.variant == "paired":
-        print(json.dumps(_paired(runs, args.repeat)))
+    if args.variant in PAIRED:
+        if "report" in PAIRED[args.variant]:  # the report's own imports and templates, first
+            folder_report(SEED, Path(args.out))
+        print(json.dumps(_paired(runs, PAIRED[args.variant], args.repeat)))
         return
     times, cpu = [], []
     for _ in range(1 if args.variant == "huge" else args.repeat):
@@ -233,40 +235,47 @@ def _child(args: argparse.Namespace) -> None:
     )
 
 
-PAIRED = ("floor", "cold", "warm")
+PAIRED = {  # variants run in turn in one process, round after round
+    "paired": ("floor", "cold", "warm"),
+    "paired-report": ("cold-many", "report"),
+}
 
 
-def _paired(runs: dict[str, Callable[[], int]], rounds: int) -> dict[str, list[float]]:
-    """CPU seconds of each of `PAIRED`, run in turn in this process for `rounds` rounds.
+def _paired(
+    runs: dict[str, Callable[[], int]], variants: tuple[str, ...], rounds: int
+) -> dict[str, dict[str, list[float]]]:
+    """CPU and wall seconds of each of `variants`, run in turn in this process, `rounds` times.
 
     Runs next to each other share the machine's state of the moment, so the
     ratio within a round is steadier than a ratio of medians taken apart.
     """
-    cpu: dict[str, list[float]] = {variant: [] for variant in PAIRED}
+    out: dict[str, dict[str, list[float]]] = {v: {"cpu": [], "wall": []} for v in variants}
     for _ in range(rounds):
-        for variant in PAIRED:
-            started = _cpu()
+        for variant in variants:
+            started, started_cpu = time.perf_counter(), _cpu()
             runs[variant]()
-            cpu[variant].append(_cpu() - started)
-    return cpu
+            out[variant]["wall"].append(time.perf_counter() - started)
+            out[variant]["cpu"].append(_cpu() - started_cpu)
+    return out
+
+
+def _ratio_line(name: str, numerators: list[float], denominators: list[float]) -> str:
+    """The median of round-by-round ratios, and their range."""
+    values = [n / d for n, d in zip(numerators, denominators, strict=True)]
+    low, middle, high = min(values), statistics.median(values), max(values)
+    return f"  {name:14s} = {middle:5.2f}  ({low:.2f} to {high:.2f})"
 
 
 def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
     """The floor, cold and warm loads in turn in one process: the median of each round's ratio."""
-    cpu = _run("paired", files_json, cache_dir, repeat=rounds)
-    ratios = {
-        "cold / floor": [c / f for c, f in zip(cpu["cold"], cpu["floor"], strict=True)],
-        "cold / warm ": [c / w for c, w in zip(cpu["cold"], cpu["warm"], strict=True)],
-    }
+    runs = _run("paired", files_json, cache_dir, repeat=rounds)
+    cpu = {variant: times["cpu"] for variant, times in runs.items()}  # type: ignore[index]
     print(
         f"paired: {rounds} rounds of floor, cold and warm in turn in one process; "
         "the median of each round's CPU ratio, and its range:"
     )
-    for name, values in ratios.items():
-        print(
-            f"  {name:14s} = {statistics.median(values):5.2f}"
-            f"  ({min(values):.2f} to {max(values):.2f})"
-        )
+    print(_ratio_line("cold / floor", cpu["cold"], cpu["floor"]))
+    print(_ratio_line("cold / warm", cpu["cold"], cpu["warm"]))
 
 
 def _run(
@@ -475,6 +484,15 @@ def _report_benchmark(args: argparse.Namespace, work: Path) -> None:
     print(f"  one-cassette report (seed) = {seed / 1e6:.2f} MB  (< 1.8)")
     ratio = seconds["show-folder-warm"] / seconds["show-seed"]
     print(f"  show(folder), warm cache / show(seed) = {ratio:.2f}  (<= 2)")
+    rounds = max(5, 3 * args.repeat)
+    paired = _run("paired-report", files_json, work / "cache", out=out, repeat=rounds)
+    load, report = paired["cold-many"], paired["report"]  # type: ignore[index]
+    print(
+        f"paired: {rounds} rounds of the cold load_many and the report in turn in one "
+        "process; the median of each round's ratio, and its range:"
+    )
+    print(_ratio_line("wall", report["wall"], load["wall"]))
+    print(_ratio_line("CPU", report["cpu"], load["cpu"]))
 
 
 def check_vs_summary(repeat: int, work: Path) -> None:
