@@ -124,8 +124,7 @@ class FrameCache:
                 out[name] = f"unreadable:{name}"
                 continue
             stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-            where = os.fspath(path)
-            entry = f"{where if os.path.isabs(where) else os.path.abspath(where)}\0{name}"
+            entry = f"{os.path.abspath(path)}\0{name}"
             known = index.get(entry)
             if known and known[:4] == stamp:
                 out[name] = known[4]
@@ -169,9 +168,7 @@ class FrameCache:
         wanted = set(keys)
         parts = []
         for segment in segments:
-            table = feather.read_table(
-                segment / f"{frame}.arrow", memory_map=False, use_threads=False
-            )
+            table = _read_frame(segment, frame)
             if not set(self._keys_of(segment)) <= wanted:
                 table = table.filter(pc.is_in(table.column(KEY), value_set=value_set))
             parts.append(table)
@@ -201,9 +198,7 @@ class FrameCache:
         tables = {}
         try:
             for frame, columns in FRAMES.items():
-                table = feather.read_table(
-                    place / f"{frame}.arrow", memory_map=False, use_threads=False
-                )
+                table = _read_frame(place, frame)
                 if not table.schema.equals(arrow_schema(columns)):
                     raise pa.ArrowInvalid(f"{frame}: unexpected schema")
                 tables[frame] = table
@@ -235,6 +230,11 @@ class FrameCache:
         entries.sort(key=_modified, reverse=True)
         for stale in entries[CORPORA_KEPT:]:
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _read_frame(folder: Path, frame: str) -> pa.Table:
+    """One frame's table from a segment or a corpus entry."""
+    return feather.read_table(folder / f"{frame}.arrow", memory_map=False, use_threads=False)
 
 
 def _modified(path: Path) -> float:

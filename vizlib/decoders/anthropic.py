@@ -192,9 +192,7 @@ class MessageState(ResponseState):
         if delta_type == "input_json_delta":
             block = value.get("index")
             block = block if type(block) is int else (as_int(block) or 0)
-            tool = self._tool_of_block.get(block)
-            if tool is None:
-                tool = self._tool_index(block)
+            tool = self._tool_index(block)
             fragment = delta.get("partial_json")
             if type(fragment) is not str:
                 fragment = ""
