@@ -12,18 +12,26 @@ served stale; the price table's fingerprint is part of the location, since
 estimated costs depend on it, and so is a fingerprint of the code that
 builds frames (readers, decoders, frames), so a changed decoder never serves
 frames an older one built.
+
+The cache stays bounded (see `FrameCache.prune`, run after every load that
+stores something): segments no known file can use any more are dropped, and
+past `$VIZLIB_CACHE_MAX_MB` (default `MAX_BYTES`) the least recently used
+segments and entries go, in this directory and in those older versions left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,6 +46,8 @@ KEY = "_key"
 FORMAT = "arrow1"  # how segments are stored; part of the cache's location
 CORPORA_KEPT = 16
 UNCOMPRESSED_BYTES = 16 * 2**20  # corpus entries up to this size are stored uncompressed
+MAX_BYTES = 2 * 2**30  # the whole cache's size, unless $VIZLIB_CACHE_MAX_MB says otherwise
+STALE_PARTIAL_SECONDS = 24 * 3600  # a write unfinished this long was cut short: its parts go
 
 
 # The code whose output the cache holds: records, containers, wire formats, links, frames.
@@ -80,6 +90,15 @@ def cache_root() -> Path:
     return Path(user_cache_dir("vizlib"))
 
 
+def max_bytes() -> int:
+    """The cache's size budget: `$VIZLIB_CACHE_MAX_MB` megabytes, else `MAX_BYTES`."""
+    configured = os.environ.get("VIZLIB_CACHE_MAX_MB", "").strip()
+    try:
+        return max(0, int(float(configured) * 2**20)) if configured else MAX_BYTES
+    except ValueError:
+        return MAX_BYTES
+
+
 def file_key(path: Path, name: str) -> str:
     """The cache key of a file: a hash of its name and its bytes, read in blocks."""
     digest = hashlib.blake2b(name.encode() + b"\0", digest_size=20)
@@ -98,7 +117,8 @@ class FrameCache:
     def __init__(self, root: Path | None = None, prices: PriceTable | None = None) -> None:
         table = prices or PriceTable.default()
         name = f"frames-v{vizlib.__version__}-{FORMAT}-{code_fingerprint()}-{table.fingerprint}"
-        self.directory = (root or cache_root()) / name
+        self.root = root or cache_root()
+        self.directory = self.root / name
         self._segment_keys: dict[Path, list[str]] = {}
 
     def keys(
@@ -111,11 +131,7 @@ class FrameCache:
         git's index decides; anything else is read and hashed. `stats` holds
         the files' `os.stat` results where the caller has them already.
         """
-        index_path = self.directory / "stat-index.json"
-        try:
-            index = json.loads(index_path.read_text())
-        except (OSError, ValueError):
-            index = {}
+        index = self._index()
         out, changed = {}, False
         for name, path in files.items():
             try:
@@ -133,14 +149,26 @@ class FrameCache:
             index[entry] = [*stamp, out[name]]
             changed = True
         if changed:
-            partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
-            try:  # the cache only saves time: a full disk or a read-only folder costs a re-read
-                self.directory.mkdir(parents=True, exist_ok=True)
-                partial.write_text(json.dumps(index))
-                partial.replace(index_path)
-            except OSError:
-                partial.unlink(missing_ok=True)
+            self._write_index(index)
         return out
+
+    def _index(self) -> dict[str, list[Any]]:
+        """The stat index: `path NUL name` to the file's size, times, inode and key."""
+        try:
+            index = json.loads((self.directory / "stat-index.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        return index if isinstance(index, dict) else {}
+
+    def _write_index(self, index: Mapping[str, list[Any]]) -> None:
+        index_path = self.directory / "stat-index.json"
+        partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
+        try:  # the cache only saves time: a full disk or a read-only folder costs a re-read
+            self.directory.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps(index))
+            partial.replace(index_path)
+        except OSError:
+            partial.unlink(missing_ok=True)
 
     def _keys_of(self, segment: Path) -> list[str]:
         if segment not in self._segment_keys:
@@ -173,6 +201,23 @@ class FrameCache:
                 table = table.filter(pc.is_in(table.column(KEY), value_set=value_set))
             parts.append(table)
         return pa.concat_tables(parts) if parts else pa.table({KEY: pa.array([], pa.string())})
+
+    def read_frames(self, found: Mapping[str, Path]) -> dict[str, pa.Table]:
+        """Every frame's rows for the keys `lookup` found, with their `_key` column.
+
+        Raises OSError or `pa.ArrowInvalid` where a segment went missing or is
+        damaged: the caller decodes those files instead.
+        """
+        segments = sorted(set(found.values()))
+        keys = list(found)
+        tables = {}
+        for frame, columns in FRAMES.items():
+            schema = arrow_schema(columns).append(pa.field(KEY, pa.string()))
+            table = self.read(frame, segments, keys)
+            tables[frame] = table if table.schema.equals(schema) else table.cast(schema)
+        for segment in segments:
+            os.utime(segment)  # recently used: kept the longest
+        return tables
 
     def write(self, tables: Mapping[str, pa.Table], keys: Sequence[str]) -> Path:
         """Store freshly decoded frames (with a `_key` column) of the files `keys` as a segment."""
@@ -210,7 +255,7 @@ class FrameCache:
             return None
         return tables
 
-    def write_corpus(self, key: str, tables: Mapping[str, pa.Table]) -> None:
+    def write_corpus(self, key: str, tables: Mapping[str, pa.Table]) -> Path:
         """Store assembled frames under `key`, keeping the `CORPORA_KEPT` most recently used."""
         corpora = self.directory / "corpora"
         partial = corpora / f"{key}.{uuid.uuid4().hex}.partial"
@@ -230,11 +275,80 @@ class FrameCache:
         entries.sort(key=_modified, reverse=True)
         for stale in entries[CORPORA_KEPT:]:
             shutil.rmtree(stale, ignore_errors=True)
+        return corpora / key
+
+    def prune(self, keep: Sequence[Path] = ()) -> None:
+        """Keep the cache bounded; `keep` lists segments and entries this load relies on.
+
+        First, in this directory, stat-index entries of files that are gone
+        are dropped, and so are segments none of whose keys a known file has
+        any more (every file they held changed or went). Then, while the whole
+        cache (this directory and those of other versions, code or price
+        tables) is over `max_bytes()`, the least recently used segment or
+        corpus entry goes; a directory left with neither goes too. Parts of
+        writes cut short a day ago or more are removed on the way.
+        """
+        index = self._index()
+        live = {e: known for e, known in index.items() if os.path.exists(e.partition("\0")[0])}
+        if len(live) < len(index):
+            self._write_index(live)
+        reachable = {known[4] for known in live.values() if len(known) > 4}
+        protected = {Path(p) for p in keep}
+        for segment in self._segments():
+            if segment not in protected and reachable.isdisjoint(self._keys_of(segment)):
+                shutil.rmtree(segment, ignore_errors=True)
+        self._within_budget(protected)
+
+    def _within_budget(self, protected: set[Path]) -> None:
+        budget = max_bytes()
+        stores = [p for p in _children(self.root) if p.name.startswith("frames-")]
+        entries: list[tuple[float, int, Path]] = []
+        now = time.time()
+        for store in stores:
+            for place in [*_children(store), *_children(store / "corpora")]:
+                if not place.is_dir() or place.name == "corpora":
+                    continue
+                used = _modified(place)
+                if place.name.endswith(".partial"):
+                    if now - used > STALE_PARTIAL_SECONDS:
+                        shutil.rmtree(place, ignore_errors=True)
+                    continue
+                entries.append((used, _size(place), place))
+        total = sum(size for _, size, _ in entries)
+        for _, size, place in sorted(entries, key=lambda e: e[0]):
+            if total <= budget:
+                break
+            if place in protected:
+                continue
+            shutil.rmtree(place, ignore_errors=True)
+            total -= size
+        for store in stores:  # another version's directory left with nothing to serve
+            if (
+                store != self.directory
+                and not any(p.is_dir() and p.name != "corpora" for p in _children(store))
+                and not _children(store / "corpora")
+            ):
+                shutil.rmtree(store, ignore_errors=True)
 
 
 def _read_frame(folder: Path, frame: str) -> pa.Table:
     """One frame's table from a segment or a corpus entry."""
     return feather.read_table(folder / f"{frame}.arrow", memory_map=False, use_threads=False)
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _size(folder: Path) -> int:
+    total = 0
+    for child in _children(folder):
+        with contextlib.suppress(OSError):
+            total += child.stat().st_size
+    return total
 
 
 def _modified(path: Path) -> float:

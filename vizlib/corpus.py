@@ -353,6 +353,9 @@ def _load_many(
         if whole is not None:  # these very files were loaded before, every one decoded
             return Corpus(whole, _error_rows(failures), listed, paths)
     cached = store.lookup(list(keys.values())) if store else {}
+    held = _read_cached(store, cached) if store and cached else {}
+    if held is None:  # a segment went missing or is damaged: decode its files again
+        cached, held = {}, {}
     todo = [
         (str(readable[n]), n, keys[n]) for _, n in files if n in readable and keys[n] not in cached
     ]
@@ -368,21 +371,35 @@ def _load_many(
         batches.append(batch.tables)
         bar.update(size)
     bar.close()
+    stored: list[Path] = []
     if store and fresh:  # one segment per load, in file order: a warm load reads it straight
         # the cache only saves time: what cannot be kept (a full disk) is decoded again next time
         with contextlib.suppress(OSError):
-            store.write(
-                {f: pa.concat_tables([b[f] for b in batches]) for f in FRAMES}, sorted(fresh)
+            stored.append(
+                store.write(
+                    {f: pa.concat_tables([b[f] for b in batches]) for f in FRAMES}, sorted(fresh)
+                )
             )
     order = [
         name for _, name in files if name in keys and (keys[name] in fresh or keys[name] in cached)
     ]
-    tables = _assemble([keys[n] for n in order], batches, cached, store)
+    tables = _assemble([keys[n] for n in order], batches, held)
     if store and entry and order == listed:  # every file decoded: the next load reads this
         with contextlib.suppress(OSError):
-            store.write_corpus(entry, tables)
+            stored.append(store.write_corpus(entry, tables))
+    if store and stored:  # the cache grew: keep it bounded
+        with contextlib.suppress(OSError):
+            store.prune(keep=[*stored, *cached.values()])
     kept = {name: results[keys[name]] for name in order if keys[name] in results}
     return Corpus(tables, _error_rows(failures), order, paths, kept)
+
+
+def _read_cached(store: FrameCache, cached: dict[str, Path]) -> dict[str, pa.Table] | None:
+    """Each frame's cached rows, or None where a segment cannot be read any more."""
+    try:
+        return store.read_frames(cached)
+    except (OSError, pa.ArrowInvalid):
+        return None
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -442,20 +459,15 @@ def _run(
 def _assemble(
     order: Sequence[str],
     batches: Sequence[dict[str, pa.Table]],
-    cached: dict[str, Path],
-    store: FrameCache | None,
+    held: dict[str, pa.Table],
 ) -> dict[str, pa.Table]:
     """Each frame's rows for the files in `order` (by key), fresh and cached, in file order."""
-    cached_keys = [k for k in order if k in cached]
-    segments = sorted({cached[k] for k in cached_keys})
     rank = pa.array(list(order), pa.string())
     out = {}
     for frame, columns in FRAMES.items():
-        schema = arrow_schema(columns).append(pa.field(KEY, pa.string()))
         parts = [batch[frame] for batch in batches]
-        if store and cached_keys:
-            read = store.read(frame, segments, cached_keys)
-            parts.append(read if read.schema.equals(schema) else read.cast(schema))
+        if frame in held:
+            parts.append(held[frame])
         if not parts:
             out[frame] = arrow_schema(columns).empty_table()
             continue
