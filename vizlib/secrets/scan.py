@@ -23,6 +23,7 @@ import orjson
 
 from vizlib.secrets.placeholders import is_placeholder, looks_random
 from vizlib.secrets.rules import (
+    Rule,
     candidates,
     field_rule,
     is_secret_field,
@@ -83,9 +84,11 @@ def _locate(text: str, value: str, rule: str, real: bool) -> Iterator[Secret]:
             at = text.find(form, at + len(form))
 
 
-def _shapes(text: str, lowered: str | None = None) -> Iterator[Secret]:
+def _shapes(
+    text: str, lowered: str | None = None, rules: list[Rule] | None = None
+) -> Iterator[Secret]:
     lowered = text.lower() if lowered is None else lowered
-    for rule in candidates(lowered):
+    for rule in candidates(lowered) if rules is None else rules:
         for start, end in rule.values(text, lowered):
             value = text[start:end]
             yield Secret(rule.id, start, end, value, _real(rule.id, value))
@@ -226,15 +229,16 @@ def scan(text: str) -> list[Secret]:
 
 def _scan(text: str) -> list[Secret]:
     lowered = text.lower()
+    rules = candidates(lowered)
     if (
-        not candidates(lowered)  # no shape's needle
+        not rules  # no shape's needle
         and "=" not in text  # no parameter
         and "\\u" not in text  # nothing escaped, and no credential-named field
         and "\\/" not in text
         and not _FIELD_HINT.search(lowered)
     ):
         return []  # what the three finders would each find: nothing (most texts are this)
-    return _merge([*_shapes(text, lowered), *_params(text), *_structured(text, lowered)])
+    return _merge([*_shapes(text, lowered, rules), *_params(text), *_structured(text, lowered)])
 
 
 def _merge(found: list[Secret]) -> list[Secret]:
