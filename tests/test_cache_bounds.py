@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 import vizlib
 from vizlib.cache import FrameCache, max_bytes
+from vizlib.cli import main
 from vizlib.frames import FRAMES
 from vizlib.synthetic import synthetic_cassette, write_corpus
 
@@ -172,3 +174,26 @@ def test_the_budget_is_read_from_the_environment(
 ) -> None:
     monkeypatch.setenv("VIZLIB_CACHE_MAX_MB", value)
     assert max_bytes() == expected
+
+
+def test_the_cache_command_shows_the_cache_and_clears_only_frames(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_MAX_MB", "300")
+    write_corpus(tmp_path / "suite", files=2, events_per_file=30)
+    vizlib.load_many(tmp_path / "suite", progress=False)
+    (store,) = private_cache.glob("frames-*")
+    size = size_of(store)
+    shown = CliRunner().invoke(main, ["cache"])
+    assert shown.exit_code == 0
+    assert shown.output.splitlines() == [
+        f"frame cache: {private_cache} ($VIZLIB_CACHE_DIR moves it)",
+        f"{size / 1024:.1f} KB of its 300.0 MB budget ($VIZLIB_CACHE_MAX_MB sets it)",
+        f"  {store.name} (this vizlib): 1 segment, 1 corpus entry, {size / 1024:.1f} KB",
+    ]
+    (private_cache / "notes.txt").write_text("mine")
+    cleared = CliRunner().invoke(main, ["cache", "--clear"])
+    assert cleared.output == f"removed {size / 1024:.1f} KB of cached frames from {private_cache}\n"
+    assert sorted(p.name for p in private_cache.iterdir()) == ["notes.txt"]
+    again = vizlib.load_many(tmp_path / "suite", progress=False)
+    assert_same_frames(again, vizlib.load_many(tmp_path / "suite", progress=False, cache=False))

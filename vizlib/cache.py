@@ -29,6 +29,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -331,6 +332,38 @@ class FrameCache:
                 shutil.rmtree(store, ignore_errors=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Store:
+    """One directory of the cache: a vizlib version, code and price table's frames."""
+
+    path: Path
+    segments: int
+    corpora: int
+    size: int  # bytes
+
+
+def stores(root: Path | None = None) -> list[Store]:
+    """What the cache under `root` (by default `cache_root()`) holds, one `Store` per directory."""
+    out = []
+    for store in sorted(_children(root or cache_root())):
+        if not store.name.startswith("frames-") or not store.is_dir():
+            continue
+        places = [p for p in _children(store) if p.is_dir() and p.name != "corpora"]
+        entries = [p for p in _children(store / "corpora") if p.is_dir()]
+        size = _size(store) + sum(_size(p) for p in [*places, *entries])
+        out.append(Store(store, len(places), len(entries), size))
+    return out
+
+
+def clear(root: Path | None = None) -> int:
+    """Remove every directory of frames under `root` (nothing else there); the bytes freed."""
+    freed = 0
+    for store in stores(root):
+        shutil.rmtree(store.path, ignore_errors=True)
+        freed += store.size
+    return freed
+
+
 def _read_frame(folder: Path, frame: str) -> pa.Table:
     """One frame's table from a segment or a corpus entry."""
     return feather.read_table(folder / f"{frame}.arrow", memory_map=False, use_threads=False)
@@ -344,10 +377,13 @@ def _children(folder: Path) -> list[Path]:
 
 
 def _size(folder: Path) -> int:
+    """The bytes of the files directly in `folder`."""
     total = 0
-    for child in _children(folder):
-        with contextlib.suppress(OSError):
-            total += child.stat().st_size
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
     return total
 
 

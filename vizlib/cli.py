@@ -502,6 +502,45 @@ def scrub(
 
 
 @main.command()
+@click.option("--clear", is_flag=True, help="Remove every cached frame: files are decoded again.")
+def cache(clear: bool) -> None:
+    """Where the frame cache is, what it holds, and its size against its budget."""
+    from vizlib import cache as frames_cache  # noqa: PLC0415 - pyarrow loads on demand
+
+    root = frames_cache.cache_root()
+    if clear:
+        freed = frames_cache.clear(root)
+        click.echo(plain(f"removed {_bytes(freed)} of cached frames from {root}"))
+        return
+    held = frames_cache.stores(root)
+    current = frames_cache.FrameCache(root).directory
+    total = sum(store.size for store in held)
+    budget = _bytes(frames_cache.max_bytes())
+    click.echo(plain(f"frame cache: {root} ($VIZLIB_CACHE_DIR moves it)"))
+    click.echo(plain(f"{_bytes(total)} of its {budget} budget ($VIZLIB_CACHE_MAX_MB sets it)"))
+    for store in held:
+        this = " (this vizlib)" if store.path == current else ""
+        click.echo(
+            plain(
+                f"  {store.path.name}{this}: {_many(store.segments, 'segment')}, "
+                f"{_many(store.corpora, 'corpus entry', 'corpus entries')}, {_bytes(store.size)}"
+            )
+        )
+
+
+def _many(number: int, one: str, several: str | None = None) -> str:
+    return f"{number} {one if number == 1 else several or one + 's'}"
+
+
+def _bytes(size: int) -> str:
+    """A size in bytes as people read it: `512 bytes`, `3.2 MB`, `2.0 GB`."""
+    if size < 1024:
+        return f"{size} bytes"
+    exponent = min(3, (size.bit_length() - 1) // 10)
+    return f"{size / 1024**exponent:.1f} {('KB', 'MB', 'GB')[exponent - 1]}"
+
+
+@main.command()
 @click.option(
     "-o",
     "--output",
