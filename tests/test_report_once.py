@@ -1,30 +1,34 @@
-"""A folder's report decodes each file once: the load keeps the cassettes its sections need.
+"""A folder's report decodes each file once: its sections come from the load.
 
-`load_many(each=...)` hands every decoded cassette to a callable; the report
-keeps them and builds its sections from them, in this process or in forked
-workers, so the files are not read again: a report of files deleted after
-their load still holds every section, byte for byte.
+`load_many(each=...)` hands every decoded cassette to a callable, and
+`each_batch=...` each batch of them with its tables. A large folder's report
+builds each section in the worker that decoded the file, from the batch's
+rows; a small one keeps the cassettes and builds the sections from them. The
+files are not read again: a report of files deleted after their load still
+holds every section, byte for byte.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from tests.pages import payloads
 from tests.shared import require_shared
 from vizlib.cassette import Cassette, folder_files
 from vizlib.corpus import load_many
-from vizlib.standalone import parallel, source
+from vizlib.standalone import build, parallel, source
 from vizlib.standalone.build import corpus_report_html
 from vizlib.standalone.parallel import PARALLEL_SECTIONS
 from vizlib.standalone.sections import Section, build_section
-from vizlib.standalone.source import kept, report_corpus
+from vizlib.standalone.source import kept, prebuilt, report_corpus
 
 
 def _size(cassette: Cassette) -> tuple[str, int]:
@@ -107,7 +111,7 @@ def test_a_worker_that_dies_still_leaves_every_section(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
-    corpus = report_corpus(require_shared(), progress=False)
+    corpus = load_many(require_shared(), progress=False)  # no section built by the load
     expected = payloads(corpus_report_html(corpus))
     monkeypatch.setattr(parallel, "build_section", _dies_in_a_worker)
     seen: list[str] = []
@@ -123,3 +127,77 @@ def test_a_generator_of_paths_is_read_once(tmp_path: Path, monkeypatch: pytest.M
     corpus = report_corpus(p for p in paths)
     assert corpus.names == [p.name for p in paths]
     assert list(kept(corpus)) == corpus.names
+
+
+def _keys_and_rows(
+    cassettes: Sequence[tuple[str, Cassette]], tables: Mapping[str, pa.Table]
+) -> dict[str, Any]:
+    keys = tables["chunks"].column("_key").to_pylist()
+    return {key: (os.getpid(), cassette.name, keys.count(key)) for key, cassette in cassettes}
+
+
+def test_each_batch_gets_the_cassettes_of_a_batch_and_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _copy(30, tmp_path)
+    (folder / "broken.yaml").write_text("interactions: [")
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        corpus = load_many(folder, progress=False, executor=pool, each_batch=_keys_and_rows)
+    chunks = corpus.chunks.groupby("cassette", observed=True).size()
+    assert list(corpus.results) == corpus.names  # a bad file has no result
+    assert {name: (name, int(chunks.get(name, 0))) for name in corpus.names} == {
+        name: result[1:] for name, result in corpus.results.items()
+    }
+    assert os.getpid() not in {pid for pid, _, _ in corpus.results.values()}  # in the workers
+    assert load_many(folder, progress=False, each_batch=_keys_and_rows).results == {}  # cached
+
+
+def _no_section_here(*args: object, **kwargs: object) -> Section:
+    raise AssertionError("a section was built after the load")
+
+
+def test_a_large_folder_has_its_sections_built_where_its_files_are_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    shared = require_shared()
+    plain = {
+        redact: payloads(
+            corpus_report_html(load_many(shared, progress=False, cache=False), redact=redact)
+        )
+        for redact in (True, False)
+    }
+    corpus = report_corpus(shared, progress=False, cache=False)
+    assert set(prebuilt(corpus, redact=True)) == set(corpus.names)
+    assert prebuilt(corpus, redact=False) == {}  # built redacted: not for an unredacted page
+    monkeypatch.setattr(build, "build_section", _no_section_here)
+    monkeypatch.setattr(build, "sections_in_pool", _no_section_here)
+    seen: list[str] = []
+    assert payloads(corpus_report_html(corpus, progress=seen.append)) == plain[True]
+    assert seen == corpus.names
+    monkeypatch.undo()
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    assert payloads(corpus_report_html(corpus, redact=False)) == plain[False]
+    unredacted = report_corpus(shared, progress=False, cache=False, redact=False)
+    assert set(prebuilt(unredacted, redact=False)) == set(corpus.names)
+
+
+def test_sections_placed_after_a_file_that_failed_are_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = _copy(PARALLEL_SECTIONS + 10, tmp_path)
+    names = [name for _, name in folder_files(folder)]
+    neighbour = Path(names[20])
+    broken = folder / neighbour.with_name(neighbour.stem + "-broken.yaml")  # in the middle
+    broken.write_text("interactions: [")
+    expected = payloads(corpus_report_html(load_many(folder, progress=False, cache=False)))
+    corpus = report_corpus(folder, progress=False, cache=False)
+    assert corpus.errors.file.tolist() == [broken.relative_to(folder).as_posix()]
+    listed = [name for _, name in folder_files(folder)]
+    failed_at = listed.index(corpus.errors.file[0])
+    assert 20 <= failed_at < len(listed) - 20
+    fitting = prebuilt(corpus, redact=True)
+    assert set(fitting) == set(listed[:failed_at])  # those after it moved up one place
+    assert payloads(corpus_report_html(corpus)) == expected

@@ -69,7 +69,8 @@ def report(
 
     inputs = _input_paths(x)
     if names_many(x):
-        page = corpus_report_html(report_corpus(x, errors=errors), redact=redact)
+        corpus = report_corpus(x, errors=errors, redact=redact)
+        page = corpus_report_html(corpus, redact=redact)
     else:
         page = report_html(collect(x), redact=redact)
     return write_report(page, path, inputs=inputs)

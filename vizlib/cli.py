@@ -258,7 +258,9 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     one_folder = len(inputs) == 1 and inputs[0].is_dir()
     # a progress bar only on a terminal: piped output carries no carriage returns
     shown = len(files) > 1 and sys.stderr.isatty()
-    corpus = report_corpus(inputs[0] if one_folder else [p for p, _ in files], progress=shown)
+    corpus = report_corpus(
+        inputs[0] if one_folder else [p for p, _ in files], progress=shown, redact=not no_redact
+    )
     _report_failures([*failures, *failures_of(corpus.errors)])
     failures += failures_of(corpus.errors)
     if not corpus.names:

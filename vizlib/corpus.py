@@ -15,7 +15,7 @@ import glob
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,20 +75,24 @@ class Batch:
 
 
 Each = Callable[[Cassette], Any]
+# Called with a batch's decoded cassettes (by key) and its tables; returns results by key.
+EachBatch = Callable[[Sequence[tuple[str, Cassette]], Mapping[str, pa.Table]], dict[str, Any]]
 
 
 def decode_batch(
     items: Sequence[tuple[str, str, str]],
     prices: PriceTable | None = None,
     each: Each | None = None,
+    each_batch: EachBatch | None = None,
 ) -> Batch:
     """Read and decode files, given as (path, name, key), into one Arrow table per frame.
 
     A pure function of the files: it runs in any worker of any executor.
-    `each` (a picklable callable) is called with every decoded `Cassette`.
+    `each` (a picklable callable) is called with every decoded `Cassette`;
+    `each_batch` once with them all, by key, and the batch's tables.
     """
     with collector_paused():
-        return _decode_batch(items, prices, each)
+        return _decode_batch(items, prices, each, each_batch)
 
 
 @contextmanager
@@ -104,7 +108,10 @@ def collector_paused() -> Iterator[None]:
 
 
 def _decode_batch(
-    items: Sequence[tuple[str, str, str]], prices: PriceTable | None, each: Each | None
+    items: Sequence[tuple[str, str, str]],
+    prices: PriceTable | None,
+    each: Each | None,
+    each_batch: EachBatch | None,
 ) -> Batch:
     rows: dict[str, list[Row]] = {frame: [] for frame in ROW_FRAMES}
     chunks: list[list[Any]] = [[] for _ in FRAMES["chunks"]]  # a column at a time
@@ -112,6 +119,7 @@ def _decode_batch(
     decoded: list[str] = []
     failures: list[CassetteError] = []
     results: dict[str, Any] = {}
+    cassettes: list[tuple[str, Cassette]] = []
     for path, name, key in items:
         try:
             cassette = load(path, name=name, prices=prices)
@@ -131,6 +139,8 @@ def _decode_batch(
         decoded.append(key)
         if each is not None:
             results[key] = each(cassette)
+        if each_batch is not None:
+            cassettes.append((key, cassette))
         for frame, frame_rows_ in extracted.items():
             rows[frame] += frame_rows_
             counts[frame].append(len(frame_rows_))
@@ -145,6 +155,8 @@ def _decode_batch(
             table = rows_to_table(columns_, rows[frame])
         tagged: Any = np.repeat(np.array(decoded, dtype=object), counts[frame]) if decoded else []
         tables[frame] = table.append_column(KEY, pa.array(tagged, pa.string()))
+    if each_batch is not None and cassettes:
+        results.update(each_batch(cassettes, tables))
     return Batch(tables, decoded, failures, results)
 
 
@@ -308,6 +320,7 @@ def load_many(
     cache: bool = True,
     prices: PriceTable | None = None,
     each: Each | None = None,
+    each_batch: EachBatch | None = None,
 ) -> Corpus:
     """Load many cassettes into one set of frames.
 
@@ -320,10 +333,20 @@ def load_many(
     reads only those. `progress` shows a progress bar (by default from 20 files on).
     `each`, a picklable callable, is called with each `Cassette` decoded (in
     the process that decodes it); what it returns is in the corpus's `results`.
+    `each_batch`, also picklable, is called once per batch of files decoded
+    together, with their `(key, Cassette)` pairs and the batch's Arrow tables
+    (each with a `_key` column), for work that needs a cassette's rows of the
+    frames; it returns results by key, which join `results` too.
     """
     with collector_paused():
         return _load_many(
-            source, executor=executor, progress=progress, cache=cache, prices=prices, each=each
+            source,
+            executor=executor,
+            progress=progress,
+            cache=cache,
+            prices=prices,
+            each=each,
+            each_batch=each_batch,
         )
 
 
@@ -335,6 +358,7 @@ def _load_many(
     cache: bool,
     prices: PriceTable | None,
     each: Each | None,
+    each_batch: EachBatch | None,
 ) -> Corpus:
     files = discover(source)
     stats = {name: info for path, name in files if (info := _stat(path)) is not None}
@@ -364,7 +388,8 @@ def _load_many(
     batches: list[pa.Table] = []
     fresh: set[str] = set()
     results: dict[str, Any] = {}
-    for batch, size in _run(todo, executor, prices, each, show_progress=not bar.disable):
+    hooks = (each, each_batch)
+    for batch, size in _run(todo, executor, prices, hooks, show_progress=not bar.disable):
         failures += batch.failures
         fresh.update(batch.decoded)
         results.update(batch.results)
@@ -424,7 +449,7 @@ def _run(
     items: Sequence[tuple[str, str, str]],
     executor: Executor | None,
     prices: PriceTable | None,
-    each: Each | None,
+    hooks: tuple[Each | None, EachBatch | None],
     *,
     show_progress: bool,
 ) -> Iterable[tuple[Batch, int]]:
@@ -436,7 +461,7 @@ def _run(
         or sum(os.stat(path).st_size for path, _, _ in items) >= PARALLEL_BYTES
     ):
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            yield from _run(items, pool, prices, each, show_progress=show_progress)
+            yield from _run(items, pool, prices, hooks, show_progress=show_progress)
         return
     workers = (
         1
@@ -447,10 +472,10 @@ def _run(
     batches = _batches(items, min(parts, len(items)))
     if executor is None:
         for batch in batches:
-            yield decode_batch(batch, prices, each), len(batch)
+            yield decode_batch(batch, prices, *hooks), len(batch)
         return
     futures = [
-        (executor.submit(decode_batch, batch, prices, each), len(batch)) for batch in batches
+        (executor.submit(decode_batch, batch, prices, *hooks), len(batch)) for batch in batches
     ]
     for future, size in futures:
         yield future.result(), size

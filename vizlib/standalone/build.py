@@ -27,7 +27,7 @@ from vizlib.redact import redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.parallel import sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
-from vizlib.standalone.source import kept
+from vizlib.standalone.source import kept, prebuilt
 from vizlib.views.corpus import dashboard_html, frames_of
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import LAYOUT_DEFAULTS, template
@@ -140,11 +140,11 @@ def corpus_report_html(
 ) -> str:
     """The report of a `Corpus` (see `load_many`): the dashboard from its frames.
 
-    Each cassette's section comes from the cassette loaded in full with its
-    rows of the corpus's frames: the cassette its load kept (see
-    `vizlib.standalone.source`), else read again from its file. A large
-    corpus's sections are built by one worker process per core (see
-    `vizlib.standalone.parallel`).
+    Each cassette's section is the one its load built (see
+    `vizlib.standalone.source`), else it comes from the cassette loaded in
+    full with its rows of the corpus's frames: the cassette its load kept,
+    else read again from its file. Many such sections are built by one worker
+    process per core (see `vizlib.standalone.parallel`).
 
     The files the corpus could not read are listed with `failures` at the top
     and as rows of the index.
@@ -166,30 +166,66 @@ def corpus_report_html(
         )
         index.append(dashboard_html(table, links=True, errors=errors))
 
+    ready = prebuilt(corpus, redact)
+    if progress:
+        for name in corpus.names:
+            if name in ready:
+                progress(name)
+    missing = [(at, name) for at, name in enumerate(corpus.names) if name not in ready]
+    built = dict(
+        zip(
+            (name for _, name in missing),
+            _sections_of_corpus(
+                corpus, missing, frames, redact=redact, progress=progress, meanwhile=index_html
+            ),
+            strict=True,
+        )
+    )
+    if not index:
+        index_html()
+    sections = [ready[name] if name in ready else built[name] for name in corpus.names]
+    return page_html(sections, dashboard=index[0], redact=redact, failures=errors, title=title)
+
+
+def _sections_of_corpus(
+    corpus: Corpus,
+    missing: Sequence[tuple[int, str]],
+    frames: dict[str, pd.DataFrame],
+    *,
+    redact: bool,
+    progress: Progress | None,
+    meanwhile: Callable[[], None],
+) -> list[Section]:
+    """The sections of the cassettes at `missing` (position, name), in order.
+
+    Many are built in worker processes, while this one calls `meanwhile`.
+    """
+    if not missing:
+        return []
     split = SplitFrames(frames)
     held = kept(corpus)
-    workers = workers_for(len(corpus.names))
+    workers = workers_for(len(missing))
     if workers:
         items = [
-            (str(corpus.path(name)), name, position, split.part(name))
-            for position, name in enumerate(corpus.names)
+            (str(corpus.path(name)), name, position, split.part(name)) for position, name in missing
         ]
-        sections = sections_in_pool(
+        return sections_in_pool(
             items,
             redact=redact,
             workers=workers,
             progress=progress,
-            meanwhile=index_html,
+            meanwhile=meanwhile,
             cassettes=held,
         )
-    else:
-        cassettes = (
-            corpus.cassette(name) if (c := held.get(name)) is None else c for name in corpus.names
-        )
-        sections = sections_of(cassettes, redact=redact, progress=progress, split=split)
-    if not index:
-        index_html()
-    return page_html(sections, dashboard=index[0], redact=redact, failures=errors, title=title)
+    out = []
+    for position, name in missing:
+        cassette = held.get(name)
+        if cassette is None:  # an empty cassette is falsy: `or` would read it again
+            cassette = corpus.cassette(name)
+        out.append(build_section(cassette, position, redact=redact, rows=split.part(name)))
+        if progress:
+            progress(name)
+    return out
 
 
 def diff_page(

@@ -44,6 +44,19 @@ Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 _inherited: dict[str, tuple[Cassette | None, CassetteRows]] = {}
 
 
+# fork on Linux: workers start at once with what this process loaded (macOS forbids it once
+# system frameworks run threads; elsewhere the platform's default starts them)
+FORKED = sys.platform == "linux"
+
+
+def compile_templates() -> None:
+    """Compile the templates sections use, once here: forked workers inherit them."""
+    for template in SECTION_TEMPLATES:
+        environment().get_template(template)
+    for template in VIEW_TEMPLATES:
+        view_environment().get_template(template)
+
+
 def workers_for(count: int) -> int:
     """How many worker processes to build `count` sections with; 0 for this process alone."""
     cores = os.cpu_count() or 1
@@ -84,13 +97,8 @@ def sections_in_pool(
     meets what the others have taken. `cassettes` holds those already
     decoded, by name; the others are read from their files.
     """
-    for template in SECTION_TEMPLATES:  # compiled once here, inherited by forked workers
-        environment().get_template(template)
-    for template in VIEW_TEMPLATES:
-        view_environment().get_template(template)
-    # fork on Linux: workers start at once with what this process loaded (macOS forbids it
-    # once system frameworks run threads; elsewhere the platform's default starts them)
-    forked = sys.platform == "linux"
+    compile_templates()
+    forked = FORKED
     context = multiprocessing.get_context("fork" if forked else None)
     held = cassettes or {}
     if forked:  # workers find cassettes and rows in memory: they are not pickled

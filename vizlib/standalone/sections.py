@@ -364,6 +364,7 @@ class Section:
     container: str
     n_interactions: int
     payload: str
+    redacted: bool = True
 
 
 def build_section(
@@ -376,4 +377,4 @@ def build_section(
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
     with collector_paused():
         payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
-    return Section(position, cassette.name, cassette.container, len(cassette), payload)
+    return Section(position, cassette.name, cassette.container, len(cassette), payload, redact)
