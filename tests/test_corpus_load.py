@@ -14,7 +14,7 @@ import pytest
 import vizlib
 from tests.shared import SHARED, require_shared
 from vizlib.cassette import CASSETTE_SUFFIXES, cassette_files
-from vizlib.corpus import read_parquet
+from vizlib.corpus import _batches, read_parquet
 from vizlib.frames import FRAMES
 from vizlib.synthetic import synthetic_cassette, write_corpus
 
@@ -303,3 +303,15 @@ def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
         "link.yaml",
     ]
     assert len(errors) == len(expected)
+
+
+def test_batches_are_runs_of_files_of_about_equal_size() -> None:
+    sizes = [90_000, 1_000, 2_000, 500, 88_000, 3_000, 1_000, 45_000, 45_000, 0]
+    items = [(f"{n}.yaml", f"{n}.yaml", str(n)) for n in range(len(sizes))]
+    batches = _batches(items, 4, sizes)
+    assert [item for batch in batches for item in batch] == items  # every file once, in order
+    assert len(batches) == 4
+    weights = [sum(sizes[int(key)] + 1024 for _, _, key in batch) for batch in batches]
+    assert max(weights) < 2.2 * min(weights)  # by count: 96,072 to 1,024
+    assert _batches(items[:3], 4, sizes[:3]) == [[items[0]], [items[1]], [items[2]]]
+    assert _batches(items, 1, sizes) == [items]

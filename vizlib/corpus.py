@@ -49,6 +49,8 @@ from vizlib.threads import run_links
 PARALLEL_FILES = 2000
 PARALLEL_BYTES = 32 * 2**20
 PROGRESS_FILES = 20
+BATCH_BYTES = 2**20  # a batch's fixed costs pay off from about this much input (see `_run`)
+FILE_BYTES = 1024  # what a file costs beyond its bytes, counted as this many more
 ROW_FRAMES = tuple(frame for frame in FRAMES if frame != "chunks")  # `chunks`: by columns
 
 ERRORS = (
@@ -440,9 +442,31 @@ def _unreadable(path: Path, name: str) -> CassetteError:
     return CassetteError("cannot read: not a regular file", file=name)
 
 
-def _batches(items: Sequence[tuple[str, str, str]], parts: int) -> list[list[tuple[str, str, str]]]:
-    size = max(1, -(-len(items) // parts))
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+def _batches(
+    items: Sequence[tuple[str, str, str]], parts: int, sizes: Sequence[int]
+) -> list[list[tuple[str, str, str]]]:
+    """`items` in at most `parts` runs, in order, of about equal `sizes` (bytes) each."""
+    weights = [size + FILE_BYTES for size in sizes]
+    share = sum(weights) / parts
+    out: list[list[tuple[str, str, str]]] = []
+    current: list[tuple[str, str, str]] = []
+    filled = 0
+    for item, weight in zip(items, weights, strict=True):
+        current.append(item)
+        filled += weight
+        if filled >= share * (len(out) + 1) and len(out) < parts - 1:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # gone since it was listed: decoding reports it
+        return 0
 
 
 def _run(
@@ -453,23 +477,26 @@ def _run(
     *,
     show_progress: bool,
 ) -> Iterable[tuple[Batch, int]]:
-    """Decode `items` in batches, yielding each batch with its number of files."""
+    """Decode `items` in batches, yielding each batch with its number of files.
+
+    Batches hold runs of files of about equal size. An executor gets two to
+    four per worker: enough to even out the workers' loads, and no more than
+    one per `BATCH_BYTES` beyond two each, since each batch has fixed costs
+    (its tables; a report's rows of them).
+    """
     if not items:
         return
-    if executor is None and (
-        len(items) >= PARALLEL_FILES
-        or sum(os.stat(path).st_size for path, _, _ in items) >= PARALLEL_BYTES
-    ):
+    sizes = [_file_size(path) for path, _, _ in items]
+    if executor is None and (len(items) >= PARALLEL_FILES or sum(sizes) >= PARALLEL_BYTES):
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             yield from _run(items, pool, prices, hooks, show_progress=show_progress)
         return
-    workers = (
-        1
-        if executor is None
-        else max(1, getattr(executor, "_max_workers", 0) or os.cpu_count() or 1)
-    )
-    parts = workers * 4 if executor is not None else (20 if show_progress else 1)
-    batches = _batches(items, min(parts, len(items)))
+    if executor is None:
+        parts = 20 if show_progress else 1
+    else:
+        workers = max(1, getattr(executor, "_max_workers", 0) or os.cpu_count() or 1)
+        parts = max(min(workers * 4, sum(sizes) // BATCH_BYTES), workers * 2)
+    batches = _batches(items, min(parts, len(items)), sizes)
     if executor is None:
         for batch in batches:
             yield decode_batch(batch, prices, *hooks), len(batch)
