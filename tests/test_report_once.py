@@ -201,3 +201,23 @@ def test_sections_placed_after_a_file_that_failed_are_built_again(
     fitting = prebuilt(corpus, redact=True)
     assert set(fitting) == set(listed[:failed_at])  # those after it moved up one place
     assert payloads(corpus_report_html(corpus)) == expected
+
+
+def _section_dies_in_a_worker(cassette: Cassette, position: int, **kwargs: Any) -> Section:
+    if os.getpid() != _PARENT:
+        os._exit(1)  # a worker killed (out of memory) while it loads
+    return build_section(cassette, position, **kwargs)
+
+
+def test_a_load_worker_that_dies_still_leaves_every_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    shared = require_shared()
+    expected = payloads(corpus_report_html(load_many(shared, progress=False, cache=False)))
+    monkeypatch.setattr(source, "build_section", _section_dies_in_a_worker)
+    corpus = report_corpus(shared, progress=False)
+    assert corpus.errors.empty
+    assert prebuilt(corpus, redact=True) == {}
+    assert list(kept(corpus)) == corpus.names  # loaded here, keeping what it decoded
+    assert payloads(corpus_report_html(corpus)) == expected

@@ -6,7 +6,8 @@ no file is decoded twice:
 
 - a corpus large enough to gain from worker processes (see `workers_for`)
   is loaded by a forked pool whose workers build the sections of each batch
-  of files they decode, from the batch's own rows (`SectionsOfBatch`);
+  of files they decode, from the batch's own rows (`SectionsOfBatch`); if
+  a worker dies, the corpus is loaded as a smaller one is;
 - a smaller one is loaded in this process, which keeps each `Cassette` it
   decodes, and the report builds the sections from those.
 
@@ -20,6 +21,7 @@ import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -104,11 +106,14 @@ def report_corpus(
         compile_templates()  # once here: the forked workers inherit them
         hook = SectionsOfBatch({name: at for at, (_, name) in enumerate(files)}, redact)
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            corpus = load_many(
-                source, executor=pool, progress=progress, cache=cache, each_batch=hook
-            )
-        return as_corpus(corpus, errors)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                corpus = load_many(
+                    source, executor=pool, progress=progress, cache=cache, each_batch=hook
+                )
+            return as_corpus(corpus, errors)
+        except BrokenProcessPool:  # a worker died (out of memory, killed): load here instead
+            pass
     small = len(files) < PARALLEL_FILES and _bytes(files) < PARALLEL_BYTES
     corpus = load_many(source, progress=progress, cache=cache, each=keep if small else None)
     return as_corpus(corpus, errors)
