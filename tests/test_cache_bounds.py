@@ -183,6 +183,7 @@ def test_the_cache_command_shows_the_cache_and_clears_only_frames(
     write_corpus(tmp_path / "suite", files=2, events_per_file=30)
     vizlib.load_many(tmp_path / "suite", progress=False)
     (store,) = private_cache.glob("frames-*")
+    (store / "0123.partial").mkdir()  # a write under way: not a segment yet
     size = size_of(store)
     shown = CliRunner().invoke(main, ["cache"])
     assert shown.exit_code == 0

@@ -351,7 +351,9 @@ def stores(root: Path | None = None) -> list[Store]:
         places = [p for p in _children(store) if p.is_dir() and p.name != "corpora"]
         entries = [p for p in _children(store / "corpora") if p.is_dir()]
         size = _size(store) + sum(_size(p) for p in [*places, *entries])
-        out.append(Store(store, len(places), len(entries), size))
+        whole = [p for p in [*places, *entries] if not p.name.endswith(".partial")]
+        segments = sum(1 for p in whole if p.parent == store)
+        out.append(Store(store, segments, len(whole) - segments, size))
     return out
 
 
