@@ -25,7 +25,7 @@ from vizlib.cassette import Cassette
 from vizlib.corpus import Corpus
 from vizlib.redact import redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
-from vizlib.standalone.parallel import sections_in_pool, workers_for
+from vizlib.standalone.parallel import held_or_loaded, sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
 from vizlib.standalone.source import kept, prebuilt
 from vizlib.views.corpus import dashboard_html, frames_of
@@ -219,9 +219,7 @@ def _sections_of_corpus(
         )
     out = []
     for position, name in missing:
-        cassette = held.get(name)
-        if cassette is None:  # an empty cassette is falsy: `or` would read it again
-            cassette = corpus.cassette(name)
+        cassette = held_or_loaded(held, name, corpus.path(name))
         out.append(build_section(cassette, position, redact=redact, rows=split.part(name)))
         if progress:
             progress(name)

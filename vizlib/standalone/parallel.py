@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 from vizlib.cassette import Cassette, load
 from vizlib.standalone.frames import CassetteRows
@@ -41,7 +42,8 @@ Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 
 # What forked workers inherit from the parent: its decoded cassettes and each one's rows,
 # by name. Set only while a pool runs (one report at a time per process).
-_inherited: dict[str, tuple[Cassette | None, CassetteRows]] = {}
+_inherited_cassettes: dict[str, Cassette] = {}
+_inherited_rows: dict[str, CassetteRows] = {}
 
 
 # fork on Linux: workers start at once with what this process loaded (macOS forbids it once
@@ -71,13 +73,19 @@ def section_of_file(
     Without `rows`, the cassette's rows (and the cassette, where the parent
     held it) are those inherited from the parent.
     """
-    cassette, inherited = _inherited.get(name, (None, None))
-    rows = rows or inherited
+    rows = rows or _inherited_rows.get(name)
     if rows is None:
         raise KeyError(f"no rows for {name!r}")
-    if cassette is None:
-        cassette = load(path, name=name)
+    cassette = held_or_loaded(_inherited_cassettes, name, path)
     return build_section(cassette, position, redact=redact, rows=rows)
+
+
+def held_or_loaded(held: Mapping[str, Cassette], name: str, path: str | Path) -> Cassette:
+    """The cassette `held` has under `name`, else the file at `path` loaded under that name."""
+    cassette = held.get(name)
+    if cassette is None:  # an empty cassette is falsy: `or` would read it again
+        cassette = load(path, name=name)
+    return cassette
 
 
 def sections_in_pool(
@@ -102,7 +110,8 @@ def sections_in_pool(
     context = multiprocessing.get_context("fork" if forked else None)
     held = cassettes or {}
     if forked:  # workers find cassettes and rows in memory: they are not pickled
-        _inherited.update((name, (held.get(name), rows)) for _, name, _, rows in items)
+        _inherited_cassettes.update(held)
+        _inherited_rows.update((name, rows) for _, name, _, rows in items)
     built = _Built(items, redact, held, progress)
     try:
         with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
@@ -130,7 +139,8 @@ def sections_in_pool(
                 built.here(index)
         built.report([])
     finally:
-        _inherited.clear()
+        _inherited_cassettes.clear()
+        _inherited_rows.clear()
     return [section for section in built.sections if section is not None]
 
 
@@ -154,9 +164,7 @@ class _Built:
     def here(self, index: int) -> None:
         """Build one section in this process."""
         path, name, position, rows = self.items[index]
-        cassette = self.held.get(name)
-        if cassette is None:  # an empty cassette is falsy: `or` would read it again
-            cassette = load(path, name=name)
+        cassette = held_or_loaded(self.held, name, path)
         self.sections[index] = build_section(cassette, position, redact=self.redact, rows=rows)
 
     def report(self, futures: Sequence[Future[Section]]) -> None:
