@@ -191,18 +191,6 @@ class FrameCache:
                     found.setdefault(key, segment)
         return found
 
-    def read(self, frame: str, segments: Sequence[Path], keys: Sequence[str]) -> pa.Table:
-        """Rows of `frame` for `keys` from `segments`, with their `_key` column."""
-        value_set = pa.array(list(keys), pa.string())
-        wanted = set(keys)
-        parts = []
-        for segment in segments:
-            table = _read_frame(segment, frame)
-            if not set(self._keys_of(segment)) <= wanted:
-                table = table.filter(pc.is_in(table.column(KEY), value_set=value_set))
-            parts.append(table)
-        return pa.concat_tables(parts) if parts else pa.table({KEY: pa.array([], pa.string())})
-
     def read_frames(self, found: Mapping[str, Path]) -> dict[str, pa.Table]:
         """Every frame's rows for the keys `lookup` found, with their `_key` column.
 
@@ -210,11 +198,19 @@ class FrameCache:
         damaged: the caller decodes those files instead.
         """
         segments = sorted(set(found.values()))
-        keys = list(found)
+        value_set = pa.array(list(found), pa.string())
+        # a segment that holds other files too has its rows filtered to these keys
+        partial = {s for s in segments if not set(self._keys_of(s)) <= found.keys()}
         tables = {}
         for frame, columns in FRAMES.items():
+            parts = []
+            for segment in segments:
+                part = _read_frame(segment, frame)
+                if segment in partial:
+                    part = part.filter(pc.is_in(part.column(KEY), value_set=value_set))
+                parts.append(part)
+            table = pa.concat_tables(parts)
             schema = arrow_schema(columns).append(pa.field(KEY, pa.string()))
-            table = self.read(frame, segments, keys)
             tables[frame] = table if table.schema.equals(schema) else table.cast(schema)
         for segment in segments:
             os.utime(segment)  # recently used: kept the longest

@@ -391,7 +391,8 @@ def _load_many(
     fresh: set[str] = set()
     results: dict[str, Any] = {}
     hooks = (each, each_batch)
-    for batch, size in _run(todo, executor, prices, hooks, show_progress=not bar.disable):
+    sizes = [stats[name].st_size for _, name, _ in todo]
+    for batch, size in _run(todo, sizes, executor, prices, hooks, show_progress=not bar.disable):
         failures += batch.failures
         fresh.update(batch.decoded)
         results.update(batch.results)
@@ -462,22 +463,16 @@ def _batches(
     return out
 
 
-def _file_size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:  # gone since it was listed: decoding reports it
-        return 0
-
-
 def _run(
     items: Sequence[tuple[str, str, str]],
+    sizes: Sequence[int],
     executor: Executor | None,
     prices: PriceTable | None,
     hooks: tuple[Each | None, EachBatch | None],
     *,
     show_progress: bool,
 ) -> Iterable[tuple[Batch, int]]:
-    """Decode `items` in batches, yielding each batch with its number of files.
+    """Decode `items` (of `sizes` bytes) in batches, yielding each with its number of files.
 
     Batches hold runs of files of about equal size. An executor gets two to
     four per worker: enough to even out the workers' loads, and no more than
@@ -486,10 +481,9 @@ def _run(
     """
     if not items:
         return
-    sizes = [_file_size(path) for path, _, _ in items]
     if executor is None and (len(items) >= PARALLEL_FILES or sum(sizes) >= PARALLEL_BYTES):
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            yield from _run(items, pool, prices, hooks, show_progress=show_progress)
+            yield from _run(items, sizes, pool, prices, hooks, show_progress=show_progress)
         return
     if executor is None:
         parts = 20 if show_progress else 1

@@ -106,17 +106,16 @@ def sections_in_pool(
     decoded, by name; the others are read from their files.
     """
     compile_templates()
-    forked = FORKED
-    context = multiprocessing.get_context("fork" if forked else None)
+    context = multiprocessing.get_context("fork" if FORKED else None)
     held = cassettes or {}
-    if forked:  # workers find cassettes and rows in memory: they are not pickled
+    if FORKED:  # workers find cassettes and rows in memory: they are not pickled
         _inherited_cassettes.update(held)
         _inherited_rows.update((name, rows) for _, name, _, rows in items)
     built = _Built(items, redact, held, progress)
     try:
         with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
             futures = [
-                pool.submit(section_of_file, path, name, position, redact, None if forked else rows)
+                pool.submit(section_of_file, path, name, position, redact, None if FORKED else rows)
                 for path, name, position, rows in items
             ]
             if meanwhile:
