@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import zlib
@@ -39,6 +40,8 @@ from tests.hostile import (
     tool,
 )
 from tests.pages import readable
+from vizlib import limits
+from vizlib.errors import CassetteError
 
 FILE_SECRET = "TOP-SECRET-LOCAL-FILE-8c1f"
 CLIENT_SECRET = "client-secret-VALUE-53a9"
@@ -414,3 +417,29 @@ def test_load_many_keeps_going_past_hostile_files(
     assert corpus.usage.input_tokens.isna().tolist() == [True, False]  # 10**30 is NA
     assert corpus.tool_calls.schema_valid.isna().all()
     assert world["log"].read_text() == ""
+
+
+def test_a_file_longer_than_its_stat_is_read_whole_and_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that grew after its stat: read to its end, and refused once past the limit."""
+    file = tmp_path / "growing.yaml"
+    content = build("go-vcr", [Call(chat_request(), chat_response())]).encode()
+    file.write_bytes(content)
+    real_stat = os.stat
+
+    def stale_stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        info = real_stat(path, *args, **kwargs)
+        if os.fspath(path) != str(file):
+            return info
+        fields = list(info)
+        fields[stat.ST_SIZE] = 10  # as when the stat came before the file was written
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "stat", stale_stat)
+    assert limits.read_bounded(file) == content
+    with (
+        limits.using(vizlib.Limits(file_bytes=len(content) - 1)),
+        pytest.raises(CassetteError, match="the file grew past it while read"),
+    ):
+        limits.read_bounded(file)

@@ -41,6 +41,7 @@ from vizlib.frames.table import (
     rows_to_table,
     table_to_frame,
 )
+from vizlib.limits import using as limits_in_force
 from vizlib.pricing import PriceTable
 from vizlib.threads import run_links
 
@@ -93,7 +94,7 @@ def decode_batch(
     `each` (a picklable callable) is called with every decoded `Cassette`;
     `each_batch` once with them all, by key, and the batch's tables.
     """
-    with collector_paused():
+    with collector_paused(), limits_in_force(None):  # the environment's limits, read once
         return _decode_batch(items, prices, each, each_batch)
 
 

@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from pathlib import Path
 
 from vizlib.errors import CassetteError
 
@@ -145,31 +144,32 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
     A FIFO, device, socket or directory (or a link to one, such as
     `/dev/zero`) is refused before it is opened, the size is checked with
     stat before reading, and the read stops past the limit whatever the file
-    grows to meanwhile. OSError as `open` raises it otherwise.
+    grows to meanwhile. OSError as `open` raises it otherwise. Plain `os`
+    calls, one per step: this runs once per file of a corpus.
     """
     limits = current()
-    target = Path(path)
-    info = target.stat()
+    name = os.fspath(path)
+    info = os.stat(name)
     if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", name)
     if not stat.S_ISREG(info.st_mode):
-        raise CassetteError(
-            f"cannot read: not a regular file ({_kind(info.st_mode)})", file=str(target)
-        )
+        raise CassetteError(f"cannot read: not a regular file ({_kind(info.st_mode)})", file=name)
     if info.st_size > limits.file_bytes:
-        raise limits.refusal("file_bytes", f"the file is {info.st_size:,} bytes", file=str(target))
-    with target.open("rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the stat
-            raise CassetteError("cannot read: not a regular file", file=str(target))
-        pieces = [handle.read(info.st_size + 1)]  # one more byte tells a file that grew
-        size = len(pieces[0])
-        while size > info.st_size and (piece := handle.read(_MIB)):
+        raise limits.refusal("file_bytes", f"the file is {info.st_size:,} bytes", file=name)
+    handle = os.open(name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):  # replaced since the stat
+            raise CassetteError("cannot read: not a regular file", file=name)
+        pieces = []
+        size = 0
+        # up to one byte more than stat said, which tells a file that grew; then on to its end
+        while piece := os.read(handle, info.st_size + 1 - size if size <= info.st_size else _MIB):
+            pieces.append(piece)
             size += len(piece)
             if size > limits.file_bytes:
-                raise limits.refusal(
-                    "file_bytes", "the file grew past it while read", file=str(target)
-                )
-            pieces.append(piece)
+                raise limits.refusal("file_bytes", "the file grew past it while read", file=name)
+    finally:
+        os.close(handle)
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
