@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vizlib.schema import check_schema
+from vizlib.schema import MAX_CACHED_ARGS, _check_json, check_schema
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,21 @@ def test_patterns_still_validate() -> None:
         check_schema({"other": 1}, schema).message
         == "arguments: Additional properties are not allowed ('other' unexpected)"
     )
+
+
+def test_repeated_arguments_are_checked_once_with_the_same_result() -> None:
+    schema = {"type": "object", "properties": {"x": {"type": "number"}}, "required": ["x"]}
+    _check_json.cache_clear()
+    first = [check_schema({"x": value}, schema) for value in (1, "a", None)]
+    again = [check_schema({"x": value}, schema) for value in (1, "a", None)]
+    assert again == first
+    assert [c.valid for c in first] == [True, False, False]
+    assert _check_json.cache_info().hits == 3
+    # a NaN is written as null in JSON, so it is never looked up as null's result
+    assert check_schema({"x": float("nan")}, schema).valid is True
+    assert check_schema({"x": None}, schema).valid is False
+    # arguments too long to keep are checked each time, and not kept
+    kept = _check_json.cache_info().currsize
+    long = {"x": 1, "notes": "n" * MAX_CACHED_ARGS}
+    assert check_schema(long, schema).valid is True
+    assert _check_json.cache_info().currsize == kept

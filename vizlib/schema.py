@@ -11,6 +11,7 @@ message saying why. jsonschema is imported only when a schema is checked.
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 import warnings
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import orjson
 
 MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
 MAX_MESSAGE = 300  # characters of a finding's message kept
+MAX_CACHED_ARGS = 4096  # bytes of JSON arguments whose result is kept for calls that repeat them
 
 # Format checkers jsonschema imports with itself, where they are installed (Jupyter's
 # jsonschema extras install them), though vizlib never checks formats: rfc3987_syntax alone
@@ -194,13 +196,47 @@ def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
     """
     if not schema:
         return SchemaCheck(None, "no schema declared")
+    try:
+        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+    except (TypeError, ValueError, orjson.JSONEncodeError) as exc:
+        return _unusable(f"the declared schema cannot be read: {exc}")
+    try:
+        args_json = orjson.dumps(args)  # keys in their order: a message may list them
+    except (TypeError, orjson.JSONEncodeError):
+        return _check(args, key)
+    if len(args_json) > MAX_CACHED_ARGS or (b"null" in args_json and not _finite(args)):
+        return _check(args, key)  # too long to keep, or JSON would write a NaN as null
+    return _check_json(args_json, key)
+
+
+def _finite(value: Any) -> bool:
+    """Whether no float in a value is a NaN or an infinity (an iterative walk)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            return False
+    return True
+
+
+@lru_cache(maxsize=4096)
+def _check_json(args_json: bytes, schema_json: str) -> SchemaCheck:
+    """`_check` of arguments given as JSON: calls in a corpus repeat, and each is checked once."""
+    return _check(orjson.loads(args_json), schema_json)
+
+
+def _check(args: Any, schema_json: str) -> SchemaCheck:
+    """Validate `args` against the schema of `schema_json` (keys sorted, as `_validator` takes)."""
     _import_jsonschema()
     from jsonschema import exceptions as schema_errors  # noqa: PLC0415
     from referencing.exceptions import PointerToNowhere, Unresolvable  # noqa: PLC0415
 
     try:
-        key = orjson.dumps(schema, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
-        found = itertools.islice(_validator(key).iter_errors(args), MAX_ERRORS)
+        found = itertools.islice(_validator(schema_json).iter_errors(args), MAX_ERRORS)
         errors = sorted(found, key=lambda e: [str(p) for p in e.path])
     except schema_errors.SchemaError as exc:
         return _unusable(f"the declared schema is invalid: {exc.message}")
