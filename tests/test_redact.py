@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import vizlib
+from tests.hostile import Call, build, chat_request, chat_response
 from vizlib.redact import MASK, redact_headers, redact_text, redact_url
 
 
@@ -59,3 +61,13 @@ def test_key_shapes_in_text(secret: str) -> None:
 
 def test_bearer_tokens_in_text() -> None:
     assert redact_text("Authorization: Bearer abc.def-ghi_123") == f"Authorization: Bearer {MASK}"
+
+
+@pytest.mark.parametrize("padding", [0, 5000])
+def test_urls_in_the_interactions_frame(padding: int) -> None:
+    """Short URLs (whose columns are kept for the next interaction) and long ones alike."""
+    url = f"https://api.example.com/v1/chat/completions?api_key=sk-secret&pad={'p' * padding}"
+    text = build("go-vcr", [Call(chat_request(), chat_response(), url=url)] * 2)
+    frame = vizlib.load(text).interactions
+    assert frame.url.tolist() == [url.replace("sk-secret", MASK)] * 2
+    assert frame.endpoint.tolist() == ["chat/completions"] * 2

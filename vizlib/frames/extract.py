@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,8 +63,7 @@ def interaction_rows(
             item.index,
             decoded.api,
             side or call_kind(decoded.api, request),
-            redact_url(request.url),
-            side or endpoint(request.url),
+            *_url_columns(request.url, side),
             request.method,
             decoded.model,
             decoded.request_model,
@@ -84,6 +84,22 @@ def interaction_rows(
             link.parent,
             link.relation,
         )
+
+
+def _url_columns(url: str, side: str | None) -> tuple[str, str]:
+    """The URL redacted, and its endpoint (or the side request's kind)."""
+    if len(url) > _CACHED_URL:
+        return redact_url(url), side or endpoint(url)
+    shown, asks = _shown_url(url)
+    return shown, side or asks
+
+
+_CACHED_URL = 2048  # characters of a URL whose columns are kept: a corpus repeats its URLs
+
+
+@lru_cache(maxsize=1024)
+def _shown_url(url: str) -> tuple[str, str]:
+    return redact_url(url), endpoint(url)
 
 
 def _facts(facts: CallFacts) -> Row:
