@@ -40,6 +40,7 @@ from tests.hostile import (
     tool,
 )
 from tests.pages import readable
+from vizlib import cache as frame_cache
 from vizlib import limits
 from vizlib.errors import CassetteError
 
@@ -443,3 +444,24 @@ def test_a_file_longer_than_its_stat_is_read_whole_and_bounded(
         pytest.raises(CassetteError, match="the file grew past it while read"),
     ):
         limits.read_bounded(file)
+
+
+def test_a_file_over_the_size_limit_is_not_read_to_be_hashed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIZLIB_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a-good.yaml").write_text(build("go-vcr", [Call(chat_request(), chat_response())]))
+    with (folder / "b-huge.har").open("wb") as out:  # sparse: 3 GiB
+        out.truncate(3 << 30)
+    hashed: list[str] = []
+    real_key = frame_cache.file_key
+    monkeypatch.setattr(
+        frame_cache, "file_key", lambda path, name: hashed.append(name) or real_key(path, name)
+    )
+    corpus = vizlib.load_many(folder, progress=False)
+    assert hashed == ["a-good.yaml"]
+    assert corpus.names == ["a-good.yaml"]
+    [message] = corpus.errors.message
+    assert message.startswith("the file is 3,221,225,472 bytes; the limit is 1,073,741,824")

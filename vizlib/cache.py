@@ -41,6 +41,7 @@ from pyarrow import feather
 import vizlib
 from vizlib.frames.columns import FRAMES
 from vizlib.frames.table import arrow_schema
+from vizlib.limits import current as current_limits
 from vizlib.pricing import PriceTable
 
 KEY = "_key"
@@ -129,15 +130,20 @@ class FrameCache:
 
         A file counts as unchanged while its size, modification and change
         times (in nanoseconds) and inode are those recorded with its key, as
-        git's index decides; anything else is read and hashed. `stats` holds
-        the files' `os.stat` results where the caller has them already.
+        git's index decides; anything else is read and hashed, except a file
+        over the `file_bytes` limit, which decoding refuses. `stats` holds the
+        files' `os.stat` results where the caller has them already.
         """
         index = self._index()
+        limit = current_limits().file_bytes
         out, changed = {}, False
         for name, path in files.items():
             try:
                 info = stats[name] if stats and name in stats else path.stat()
             except OSError:
+                out[name] = f"unreadable:{name}"
+                continue
+            if info.st_size > limit:  # refused when decoded: never read whole to be hashed
                 out[name] = f"unreadable:{name}"
                 continue
             stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
