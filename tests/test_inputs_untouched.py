@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -49,14 +51,21 @@ def test_no_operation_writes_to_its_inputs(tmp_path: Path, monkeypatch: pytest.M
 def test_unreadable_file_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = tmp_path / "locked.yaml"
     locked.write_text(vizlib.sample.sample_cassette())
-    real_open = Path.open
+    real_open, real_os_open = Path.open, os.open
 
     def refuse(self: Path, *args: object, **kwargs: object) -> object:
         if self == locked:
             raise PermissionError(13, "Permission denied", str(self))
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
+    def refuse_os(path: Any, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_os_open(path, *args, **kwargs)
+
+    # as a file whose mode denies reading does (tests may run as root, which mode does not stop)
     monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse_os)
     result = CliRunner().invoke(main, ["summary", str(locked)])
     assert result.exit_code == 1
     assert f"error: {locked}: cannot read: Permission denied" in result.output
