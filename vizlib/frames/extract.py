@@ -6,7 +6,6 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,28 +115,32 @@ def _facts(facts: CallFacts) -> Row:
     )
 
 
-# A chunk's fields in the column order of `chunks`, after the cassette and interaction.
-_CHUNK_FIELDS = (
-    "seq",
-    "event",
-    "kind",
-    "text",
-    "tool_index",
-    "tool_call_id",
-    "tool_name",
-    "args_delta",
-    "raw",
-    "line",
-    "error",
-    "time_s",
+# Where each of the `chunks` frame's columns after the cassette and interaction is in a `Chunk`.
+_CHUNK_ORDER = tuple(
+    Chunk._fields.index(name)
+    for name in (
+        "seq",
+        "event",
+        "kind",
+        "text",
+        "tool_index",
+        "tool_call_id",
+        "tool_name",
+        "args_delta",
+        "raw",
+        "line",
+        "error",
+        "time_s",
+    )
 )
 
 
-def chunk_columns(cassettes: Iterable[tuple[str, Sequence[Interaction]]]) -> list[list[Any]]:
+def chunk_columns(cassettes: Iterable[tuple[str, Sequence[Interaction]]]) -> list[Sequence[Any]]:
     """The `chunks` frame's columns, in order, for cassettes given as (name, interactions).
 
     Built a column at a time, with no row ever made: there may be millions of
     chunks, and a row per chunk (then transposed) costs several times as much.
+    Chunks are tuples, so all their fields become columns in one `zip`.
     """
     names: list[str] = []
     indexes: list[int] = []
@@ -148,7 +151,10 @@ def chunk_columns(cassettes: Iterable[tuple[str, Sequence[Interaction]]]) -> lis
             names += [name] * len(found)
             indexes += [item.index] * len(found)
             chunks += found
-    return [names, indexes, *(list(map(attrgetter(f), chunks)) for f in _CHUNK_FIELDS)]
+    if not chunks:
+        return [names, indexes, *([] for _ in _CHUNK_ORDER)]
+    fields = list(zip(*chunks, strict=True))
+    return [names, indexes, *(fields[at] for at in _CHUNK_ORDER)]
 
 
 def message_rows(name: str, interactions: Sequence[Interaction]) -> Iterator[Row]:

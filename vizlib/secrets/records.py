@@ -148,8 +148,7 @@ def _masked_chunk(chunk: Chunk, deltas: dict[tuple[int, int], str]) -> Chunk:
     delta = chunk.args_delta
     if delta is not None and chunk.tool_index is not None:
         delta = deltas.get((chunk.tool_index, chunk.seq), redact_text(delta))
-    return replace(
-        chunk,
+    return chunk._replace(
         raw=redact_text(chunk.raw),
         text=redact_text(chunk.text),
         args_delta=delta,
