@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
+import resource
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +156,44 @@ def test_a_clean_file_is_left_byte_for_byte(tmp_path: Path) -> None:
     result = scrub_content(SEED.read_bytes(), SEED.name)
     assert (result.replaced, result.unscrubbable, result.error) == ([], [], None)
     assert result.content == SEED.read_bytes()
+
+
+def _limited_cli(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child with 3 GiB of address space and a minute to end."""
+
+    def limit() -> None:  # a read that never ends fails here rather than filling the machine
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-c", "from vizlib.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+def test_scrub_and_check_refuse_special_and_oversized_files(tmp_path: Path) -> None:
+    """A FIFO (which blocks a reader), /dev/zero (which never ends) and a 3 GiB file."""
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.yaml"
+    zero.symlink_to("/dev/zero")
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as out:  # sparse
+        out.truncate(3 << 30)
+    expected = {
+        fifo: "cannot read: not a regular file (a FIFO)",
+        zero: "cannot read: not a regular file (a character device)",
+        huge: "the file is 3,221,225,472 bytes; the limit is 1,073,741,824 (file_bytes",
+    }
+    for path, message in expected.items():
+        scrubbed = _limited_cli(["scrub", str(path), "-o", str(tmp_path / "out.yaml")])
+        assert scrubbed.returncode == 1, scrubbed.stderr
+        assert " ".join(scrubbed.stderr.split()).startswith(f"error: {path}: {message}")
+        assert not (tmp_path / "out.yaml").exists()
+    checked = _limited_cli(["check", *map(str, expected)])
+    assert checked.returncode == 1, checked.stderr
+    assert "3 findings (3 errors) in 3 of 3 files" in checked.stdout
+    assert f"{huge}  error  file/unreadable  the file is 3,221,225,472 bytes" in checked.stdout
