@@ -12,6 +12,7 @@ from click.testing import CliRunner
 import vizlib
 from tests.shared import SEED, SHARED, require_shared
 from tests.wire import count_sse_events
+from vizlib import gitsource
 from vizlib.analysis.diff import diff_cassettes
 from vizlib.cli import main
 from vizlib.synthetic import synthetic_cassette
@@ -162,3 +163,37 @@ def test_diff_pages_redact_secrets(tmp_path: Path, redact: bool) -> None:
     assert CliRunner().invoke(main, args).exit_code == 0
     page = (tmp_path / "d.html").read_text()
     assert ("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123" in page) is (not redact)
+
+
+def test_a_revision_s_file_over_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "t@example.com")
+    _git(repo, "config", "user.name", "t")
+    small, large = synthetic_cassette(10, seed=1), synthetic_cassette(400, seed=2)
+    (repo / "small.yaml").write_text(small)
+    (repo / "large.yaml").write_text(large)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "record")
+    limit = len(small.encode()) + 1
+    assert len(large.encode()) > limit
+    monkeypatch.setenv("VIZLIB_MAX_FILE_BYTES", str(limit))
+    shown: list[str] = []
+    real_git = gitsource._git
+
+    def git(root: Path, *args: str) -> bytes:
+        if args[0] == "show":
+            shown.append(args[1])
+        return real_git(root, *args)
+
+    monkeypatch.setattr(gitsource, "_git", git)
+    cassettes, errors = gitsource.cassettes_at(repo, "HEAD")
+    assert list(cassettes) == ["small.yaml"]
+    assert shown == ["HEAD:small.yaml"]
+    [error] = errors
+    assert str(error).startswith(
+        f"HEAD:large.yaml: the file is {len(large.encode()):,} bytes; the limit is {limit:,}"
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from vizlib.cassette import CASSETTE_SUFFIXES, Cassette, decode_cassette
 from vizlib.errors import CassetteError
+from vizlib.limits import current as current_limits
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -27,22 +28,30 @@ def cassettes_at(
 ) -> tuple[dict[str, Cassette], list[CassetteError]]:
     """Every cassette under `path` at `revision`, named by its path relative to `path`.
 
-    Files that cannot be read are returned as errors, never raised.
+    Files that cannot be read are returned as errors, never raised; a file
+    over the `file_bytes` limit is refused by the size git lists, unread.
     """
     target = Path(path)
     folder = target if target.is_dir() else target.parent
     root = Path(_git(folder, "rev-parse", "--show-toplevel").decode().strip())
-    prefix = target.resolve().relative_to(root.resolve()).as_posix()
-    listed = _git(root, "ls-tree", "-r", "-z", "--name-only", revision, "--", prefix or ".")
+    inside = target.resolve().relative_to(root.resolve())
+    prefix = "" if inside == Path() else inside.as_posix()  # the root is "", not "."
+    listed = _git(root, "ls-tree", "-r", "-z", "-l", revision, "--", prefix or ".")
+    limits = current_limits()
     cassettes: dict[str, Cassette] = {}
     errors: list[CassetteError] = []
-    for name in filter(None, listed.decode().split("\0")):
-        if Path(name).suffix.lower() not in CASSETTE_SUFFIXES:
+    for entry in filter(None, listed.decode().split("\0")):
+        details, _, name = entry.partition("\t")  # mode, type, object, size; then the path
+        kind, size = details.split()[1], details.split()[-1]
+        if kind != "blob" or Path(name).suffix.lower() not in CASSETTE_SUFFIXES:
             continue
         relative = name[len(prefix) :].lstrip("/") if prefix and name != prefix else Path(name).name
+        located = f"{revision}:{name}"
         try:
-            content = _git(root, "show", f"{revision}:{name}")
+            if int(size) > limits.file_bytes:  # refused by its listed size, never read
+                raise limits.refusal("file_bytes", f"the file is {int(size):,} bytes")
+            content = _git(root, "show", located)
             cassettes[relative] = decode_cassette(content, relative)
         except CassetteError as exc:
-            errors.append(exc.located(file=f"{revision}:{name}"))
+            errors.append(exc.located(file=located))
     return cassettes, errors
