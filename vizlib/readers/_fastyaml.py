@@ -195,7 +195,7 @@ def _document_differs(data: Any, text: str, max_depth: int) -> bool:
     if nulls and not text.isascii() and _UNICODE_SPACE.search(text):
         return True
     # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters.
-    short = [s for s in strings if len(s) <= _SHORT]
+    short = {s for s in strings if len(s) <= _SHORT}  # keys and values repeat: each once
     if any(not s.strip(_NUMBER_CHARACTERS) for s in strings if len(s) > _SHORT):
         return True
     suspects = set(_DIFFERENT_STRING.findall("\x00" + "\x00".join(short) + "\x00"))
