@@ -219,8 +219,13 @@ def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list
     `os.scandir`'s entries alone. Folders that cannot be listed are added to
     `errors` where it is given.
     """
+    return [Path(p) for p in _cassette_paths(os.fspath(directory), errors)]
+
+
+def _cassette_paths(directory: str, errors: list[OSError] | None) -> list[str]:
+    """`cassette_files` as sorted strings: what a folder's files are named by."""
     found: list[str] = []
-    folders = [os.fspath(directory)]
+    folders = [directory]
     while folders:
         try:
             with os.scandir(folders.pop()) as listing:
@@ -241,7 +246,8 @@ def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list
                     folders.append(entry.path)
             elif os.path.splitext(entry.name)[1].lower() in CASSETTE_SUFFIXES:
                 found.append(entry.path)
-    return [Path(p) for p in sorted(found)]
+    found.sort()
+    return found
 
 
 def folder_files(
@@ -252,8 +258,8 @@ def folder_files(
     Folders that cannot be listed are added to `errors` where it is given.
     """
     prefix = len(os.path.join(os.fspath(directory), ""))
-    files = cassette_files(Path(directory), errors)
-    return [(p, str(p)[prefix:].replace(os.sep, "/")) for p in files]
+    paths = _cassette_paths(os.fspath(directory), errors)
+    return [(Path(p), p[prefix:].replace(os.sep, "/")) for p in paths]
 
 
 def named_cassettes(x: Any) -> dict[str, Cassette]:
