@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -281,6 +281,8 @@ def read_parquet(directory: str | os.PathLike[str], frame: str) -> pd.DataFrame:
 
 def _error_rows(failures: Sequence[CassetteError]) -> pd.DataFrame:
     """The `errors` frame: file, interaction, event, message."""
+    if not failures:  # most loads: a copy of the empty frame, built once
+        return _no_errors().copy()
     return table_to_frame(
         ERRORS,
         pa.table(
@@ -293,6 +295,11 @@ def _error_rows(failures: Sequence[CassetteError]) -> pd.DataFrame:
             schema=arrow_schema(ERRORS),
         ),
     )
+
+
+@cache
+def _no_errors() -> pd.DataFrame:
+    return table_to_frame(ERRORS, arrow_schema(ERRORS).empty_table())
 
 
 class _Quiet:
