@@ -315,3 +315,14 @@ def test_batches_are_runs_of_files_of_about_equal_size() -> None:
     assert max(weights) < 2.2 * min(weights)  # by count: 96,072 to 1,024
     assert _batches(items[:3], 4, sizes[:3]) == [[items[0]], [items[1]], [items[2]]]
     assert _batches(items, 1, sizes) == [items]
+
+
+def test_each_load_has_its_own_errors_frame(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(synthetic_cassette(20, seed=1))
+    first = vizlib.load_many(tmp_path, progress=False, cache=False)
+    second = vizlib.load_many(tmp_path, progress=False, cache=False)
+    assert first.errors.empty
+    first.errors.loc[0] = ["x.yaml", 1, None, "edited"]
+    assert second.errors.empty
+    assert vizlib.load_many(tmp_path, progress=False, cache=False).errors.empty
+    assert list(second.errors.columns) == ["file", "interaction", "event", "message"]
