@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vizlib.schema import MAX_CACHED_ARGS, _check_json, check_schema
+from vizlib.schema import MAX_CACHED, _check_json, check_schema
 
 
 @pytest.mark.parametrize(
@@ -87,8 +87,10 @@ def test_repeated_arguments_are_checked_once_with_the_same_result() -> None:
     # a NaN is written as null in JSON, so it is never looked up as null's result
     assert check_schema({"x": float("nan")}, schema).valid is True
     assert check_schema({"x": None}, schema).valid is False
-    # arguments too long to keep are checked each time, and not kept
+    # arguments (with their schema) too long to keep are checked each time, and not kept
     kept = _check_json.cache_info().currsize
-    long = {"x": 1, "notes": "n" * MAX_CACHED_ARGS}
+    long = {"x": 1, "notes": "n" * MAX_CACHED}
     assert check_schema(long, schema).valid is True
+    large_schema = {**schema, "description": "d" * MAX_CACHED}
+    assert check_schema({"x": 1}, large_schema).valid is True
     assert _check_json.cache_info().currsize == kept

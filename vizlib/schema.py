@@ -22,7 +22,7 @@ import orjson
 
 MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
 MAX_MESSAGE = 300  # characters of a finding's message kept
-MAX_CACHED_ARGS = 4096  # bytes of JSON arguments whose result is kept for calls that repeat them
+MAX_CACHED = 4096  # characters of arguments and schema JSON whose result is kept (1,024 kept)
 
 # Format checkers jsonschema imports with itself, where they are installed (Jupyter's
 # jsonschema extras install them), though vizlib never checks formats: rfc3987_syntax alone
@@ -204,7 +204,7 @@ def check_schema(args: Any, schema: dict[str, Any] | None) -> SchemaCheck:
         args_json = orjson.dumps(args)  # keys in their order: a message may list them
     except (TypeError, orjson.JSONEncodeError):
         return _check(args, key)
-    if len(args_json) > MAX_CACHED_ARGS or (b"null" in args_json and not _finite(args)):
+    if len(args_json) + len(key) > MAX_CACHED or (b"null" in args_json and not _finite(args)):
         return _check(args, key)  # too long to keep, or JSON would write a NaN as null
     return _check_json(args_json, key)
 
@@ -223,7 +223,7 @@ def _finite(value: Any) -> bool:
     return True
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _check_json(args_json: bytes, schema_json: str) -> SchemaCheck:
     """`_check` of arguments given as JSON: calls in a corpus repeat, and each is checked once."""
     return _check(orjson.loads(args_json), schema_json)
