@@ -42,7 +42,7 @@ def cassettes_at(
     errors: list[CassetteError] = []
     for entry in filter(None, listed.decode().split("\0")):
         details, _, name = entry.partition("\t")  # mode, type, object, size; then the path
-        kind, size = details.split()[1], details.split()[-1]
+        _, kind, _, size = details.split()
         if kind != "blob" or Path(name).suffix.lower() not in CASSETTE_SUFFIXES:
             continue
         relative = name[len(prefix) :].lstrip("/") if prefix and name != prefix else Path(name).name

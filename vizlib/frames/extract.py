@@ -87,18 +87,16 @@ def interaction_rows(
 
 def _url_columns(url: str, side: str | None) -> tuple[str, str]:
     """The URL redacted, and its endpoint (or the side request's kind)."""
-    if len(url) > _CACHED_URL:
-        return redact_url(url), side or endpoint(url)
-    shown, asks = _shown_url(url)
+    shown, asks = (_kept_url_parts if len(url) <= _CACHED_URL else _url_parts)(url)
     return shown, side or asks
 
 
-_CACHED_URL = 2048  # characters of a URL whose columns are kept: a corpus repeats its URLs
-
-
-@lru_cache(maxsize=1024)
-def _shown_url(url: str) -> tuple[str, str]:
+def _url_parts(url: str) -> tuple[str, str]:
     return redact_url(url), endpoint(url)
+
+
+_CACHED_URL = 2048  # characters of a URL whose columns are kept: a corpus repeats its URLs
+_kept_url_parts = lru_cache(maxsize=1024)(_url_parts)
 
 
 def _facts(facts: CallFacts) -> Row:
