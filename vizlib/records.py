@@ -93,8 +93,9 @@ class Exchange:
 class Chunk(NamedTuple):
     """One stream event (or the whole body of a non-streamed response).
 
-    A named tuple: one is built per stream event, which makes it the cheapest
-    record to build, and a stream's chunks turn into columns in one `zip`.
+    A named tuple: one is built per stream event, and as tuples a stream's
+    chunks turn into the frame's columns in one `zip`, which saves several
+    times what a tuple costs to build over a slots dataclass.
     """
 
     seq: int
