@@ -50,6 +50,17 @@ def test_dashboard_numbers_are_aggregates_of_the_frames(corpus: vizlib.Corpus) -
         assert row.errors == int(((ia.status >= 400) | ia.error.notna()).sum())
         assert row.roundtrip_failures == int((calls.roundtrip == False).sum())  # noqa: E712
         assert row.schema_failures == int((calls.schema_valid == False).sum())  # noqa: E712
+        if len(ia):  # each text column: the distinct values, sorted, or counted most first
+            for column in ("api", "model", "kind"):
+                values = ia[column].dropna().astype(str)
+                assert getattr(row, column) == ", ".join(sorted(set(values)))
+            reasons = ia.finish_reason.dropna().value_counts()
+            listed = [part.rsplit(" ×", 1) for part in row.finish_reasons.split(", ") if part]
+            assert {reason: int(n) for reason, n in listed} == reasons.to_dict()
+            assert [int(n) for _, n in listed] == sorted(reasons.tolist(), reverse=True)
+        if len(usage):
+            sources = usage.cost_source.dropna()
+            assert row.cost_source == " and ".join(sorted(set(sources)))
     totals = table[["errors", "roundtrip_failures", "schema_failures", "problems"]].sum().to_dict()
     assert totals == {"errors": 2, "roundtrip_failures": 1, "schema_failures": 0, "problems": 4}
     # the frames-only count agrees with the problems the views list from the records
@@ -61,6 +72,25 @@ def test_dashboard_numbers_are_aggregates_of_the_frames(corpus: vizlib.Corpus) -
     assert seed.cost_usd == pytest.approx(0.00035242)
     assert seed.chunks_per_response == 22.0
     assert seed.finish_reasons == "tool_calls ×1, stop ×1"
+
+
+def test_a_cassette_without_interactions_keeps_its_row(corpus: vizlib.Corpus) -> None:
+    table = dashboard(
+        corpus.interactions, corpus.chunks, corpus.tool_calls, corpus.usage, corpus.names
+    )
+    empty = set(corpus.names) - set(corpus.interactions.cassette)
+    assert empty == {"langchaingo/vectorstores__alloydb__testdata__TestAddDocuments.httprr"}
+    row = table.set_index("cassette").loc[next(iter(empty))]
+    assert (row.interactions, row.errors, row.problems) == (0, 0, 0)
+    assert pd.isna(row.api)
+    assert pd.isna(row.finish_reasons)
+    assert pd.isna(row.cost_usd)
+    assert row.input_tokens is pd.NA
+    # without names: the cassettes with interactions, in order, with the same numbers
+    alone = dashboard(corpus.interactions, corpus.chunks, corpus.tool_calls, corpus.usage)
+    assert alone.cassette.tolist() == [n for n in corpus.names if n not in empty]
+    kept = table[table.cassette.isin(alone.cassette)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept.drop(columns="cassette"), alone.drop(columns="cassette"))
 
 
 def test_show_a_corpus_opens_each_cassette(corpus: vizlib.Corpus) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 DASHBOARD_COLUMNS = {
@@ -25,49 +30,81 @@ DASHBOARD_COLUMNS = {
 }
 
 
-def _distinct(
-    cassettes: pd.Series, values: pd.Series, index: pd.Index, sep: str = ", "
-) -> pd.Series:
-    """Per cassette of `index`, its distinct non-null values, sorted, joined by `sep`."""
-    pairs = (
-        pd.DataFrame({"cassette": cassettes.to_numpy(), "value": values.astype("string")})
-        .dropna()
-        .drop_duplicates()
-        .sort_values("value", kind="stable")
-    )
-    joined: dict[str, list[str]] = {}
-    for cassette, value in zip(pairs.cassette.tolist(), pairs.value.tolist(), strict=True):
-        joined.setdefault(cassette, []).append(value)
-    return _like(pd.Series([sep.join(joined.get(c, ())) for c in index], index=index), values)
+class _Groups:
+    """Rows of the frames placed by cassette: each row's cassette as a position in `keys`.
+
+    `keys` are the cassettes with interactions, in first-seen order (as a
+    groupby would list them); rows of other cassettes are left out (-1).
+    Per-cassette sums are `numpy.bincount`s over these positions: one pass
+    each, without pandas' per-operation cost, which dominated on small frames.
+    """
+
+    def __init__(self, interactions: pd.DataFrame) -> None:
+        self.keys = pd.Index(interactions.cassette.dropna().unique(), name="cassette")
+
+    def at(self, frame: pd.DataFrame) -> np.ndarray:
+        """Each row's key, -1 for a cassette without interactions."""
+        places: np.ndarray = self.keys.get_indexer(frame.cassette)
+        return places
+
+    def count(self, at: np.ndarray, flags: pd.Series | None = None) -> np.ndarray:
+        """Per key, how many rows (with `flags`: how many flagged; NA counts as false)."""
+        if flags is not None:
+            at = at[flags.fillna(False).to_numpy(bool)]
+        counts: np.ndarray = np.bincount(at[at >= 0], minlength=len(self.keys))
+        return counts
+
+    def total(self, at: np.ndarray, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Per key, the sum of the integers present and how many were present."""
+        present = values.notna().to_numpy(bool) & (at >= 0)
+        sums = np.zeros(len(self.keys), dtype="int64")
+        np.add.at(sums, at[present], values.to_numpy("int64", na_value=0)[present])
+        return sums, np.bincount(at[present], minlength=len(self.keys))
+
+    def texts(self, at: np.ndarray, values: pd.Series) -> list[list[str] | None]:
+        """Per key, the values present in its rows as text, in row order; None without rows."""
+        out: list[list[str] | None] = [None] * len(self.keys)
+        texts: list[Any] = values.astype("string").tolist()
+        for where, text in zip(at.tolist(), texts, strict=True):
+            if where >= 0:
+                held = out[where]
+                if held is None:
+                    held = out[where] = []
+                if text is not pd.NA:
+                    held.append(text)
+        return out
+
+    def distinct(self, at: np.ndarray, values: pd.Series, sep: str = ", ") -> list[str | None]:
+        """Per key, its distinct values sorted, joined by `sep` ("" for none; None without rows)."""
+        return [None if t is None else sep.join(sorted(set(t))) for t in self.texts(at, values)]
+
+    def counted(self, at: np.ndarray, values: pd.Series) -> list[str | None]:
+        """Per key, each value with its count, most first, ties first seen (as `distinct`)."""
+        return [
+            None if t is None else ", ".join(f"{v} ×{n}" for v, n in Counter(t).most_common())
+            for t in self.texts(at, values)
+        ]
 
 
-def _counted(cassettes: pd.Series, values: pd.Series, index: pd.Index) -> pd.Series:
-    """Per cassette of `index`, each value with its count, most first (ties: first seen)."""
-    frame = pd.DataFrame({"cassette": cassettes.to_numpy(), "value": values.astype("string")})
-    frame = frame.dropna().reset_index(drop=True)
-    counts = (
-        frame.reset_index()
-        .groupby(["cassette", "value"], sort=False, observed=True)
-        .agg(n=("index", "size"), first=("index", "min"))
-        .reset_index()
-        .sort_values(["n", "first"], ascending=[False, True], kind="stable")
-    )
-    joined: dict[str, list[str]] = {}
-    for cassette, value, n in zip(
-        counts.cassette.tolist(), counts.value.tolist(), counts.n.tolist(), strict=True
-    ):
-        joined.setdefault(cassette, []).append(f"{value} ×{n}")
-    return _like(pd.Series([", ".join(joined.get(c, ())) for c in index], index=index), values)
+class _Rows:
+    """The dashboard's rows (`names`) against the keys: per-key values put in row order."""
 
+    def __init__(self, groups: _Groups, names: list[str] | None) -> None:
+        self.index = groups.keys if names is None else pd.Index(names, name="cassette")
+        place = groups.keys.get_indexer(self.index) if len(groups.keys) else None
+        # each row's key; rows of cassettes without interactions have none
+        self.place = np.full(len(self.index), -1) if place is None else place
+        self.keyed = self.place >= 0
 
-def _like(result: pd.Series, values: pd.Series) -> pd.Series:
-    """`result` in the string dtype of `values`, as a per-group aggregate of them would be."""
-    return result.astype(values.dtype) if isinstance(values.dtype, pd.StringDtype) else result
+    def values(self, per_key: Sequence[Any] | np.ndarray, missing: Any = None) -> list[Any]:
+        """`per_key` in row order, `missing` for a row without a key."""
+        return [per_key[at] if at >= 0 else missing for at in self.place.tolist()]
 
-
-def _count(flags: pd.Series, cassettes: pd.Series) -> pd.Series:
-    """Per cassette, how many of `flags` are true (NA counts as false)."""
-    return flags.fillna(False).astype(bool).groupby(cassettes, observed=True).sum()
+    def counts(self, per_key: np.ndarray) -> np.ndarray:
+        """Per-key counts in row order, 0 for a row without a key."""
+        if not len(per_key):
+            return np.zeros(len(self.index), dtype="int64")
+        return np.where(self.keyed, per_key[np.maximum(self.place, 0)], 0)
 
 
 def dashboard(
@@ -79,64 +116,83 @@ def dashboard(
 ) -> pd.DataFrame:
     """Per cassette: tokens and cost, chunking, finish reasons, errors, tool-call failures.
 
-    `names` lists every cassette, so one without interactions still has its row.
+    `names` lists every cassette, so one without interactions still has its row
+    (without `names`: the cassettes with interactions, in order).
     """
-    by = interactions.groupby("cassette", sort=False, observed=True)
-    sizes = by.size()
-    owner = interactions.cassette
+    groups = _Groups(interactions)
+    rows = _Rows(groups, names)
+    at = groups.at(interactions)
+    streamed = interactions.stream.to_numpy(bool)
+    response_chunks = groups.total(at[streamed], interactions.n_chunks[streamed])
+    spoken = chunks[chunks.kind.isin(["text", "reasoning"])]
+    chars = groups.total(groups.at(spoken), spoken.text.str.len())
+    usage_at = groups.at(usage)
+    calls_at = groups.at(tool_calls)
+    problems = {
+        "errors": groups.count(at, (interactions.status >= 400) | interactions.error.notna()),
+        "roundtrip_failures": groups.count(calls_at, tool_calls.roundtrip.eq(False)),
+        "schema_failures": groups.count(calls_at, tool_calls.schema_valid.eq(False)),
+        "ended_early": groups.count(at, interactions.stream & ~interactions.complete),
+        "unreadable": _unreadable(groups, interactions, chunks),
+        "not_json": groups.count(calls_at, ~tool_calls.valid_json.astype(bool)),
+    }
+    counts = {name: rows.counts(per_key) for name, per_key in problems.items()}
     table = pd.DataFrame(
         {
-            "api": _distinct(owner, interactions.api, sizes.index),
-            "kind": _distinct(owner, interactions.kind, sizes.index),
-            "model": _distinct(owner, interactions.model, sizes.index),
-            "interactions": sizes,
-            "finish_reasons": _counted(owner, interactions.finish_reason, sizes.index),
-            "errors": ((interactions.status >= 400) | interactions.error.notna())
-            .groupby(interactions.cassette, sort=False, observed=True)
-            .sum(),
+            "cassette": rows.index,
+            "api": pd.Series(rows.values(groups.distinct(at, interactions.api)), dtype="str"),
+            "model": pd.Series(rows.values(groups.distinct(at, interactions.model)), dtype="str"),
+            "interactions": rows.counts(groups.count(at)),
+            "input_tokens": _sums(rows, groups.total(usage_at, usage.input_tokens)),
+            "output_tokens": _sums(rows, groups.total(usage_at, usage.output_tokens)),
+            "cost_usd": rows.values(_costs(groups, usage_at, usage.cost_usd), np.nan),
+            "cost_source": pd.Series(
+                rows.values(groups.distinct(usage_at, usage.cost_source, " and ")),
+                dtype="string",
+            ),
+            "chunks_per_response": np.array(rows.values(_means(*response_chunks), np.nan)),
+            "chars_per_chunk": pd.array(rows.values(_means(*chars), np.nan), dtype="Float64"),
+            "finish_reasons": pd.Series(
+                rows.values(groups.counted(at, interactions.finish_reason)), dtype="string"
+            ),
+            "errors": counts["errors"],
+            "roundtrip_failures": counts["roundtrip_failures"],
+            "schema_failures": counts["schema_failures"],
+            "problems": sum(counts.values()),
+            "kind": pd.Series(rows.values(groups.distinct(at, interactions.kind)), dtype="str"),
         }
     )
-    streamed = interactions[interactions.stream]
-    table["chunks_per_response"] = streamed.groupby("cassette", observed=True).n_chunks.mean()
-    spoken = chunks[chunks.kind.isin(["text", "reasoning"])]
-    chars = spoken.assign(chars=spoken.text.str.len()).groupby("cassette", observed=True).chars
-    table["chars_per_chunk"] = chars.mean()
-    sums = usage.groupby("cassette", sort=False, observed=True)
-    table["input_tokens"] = sums.input_tokens.sum(min_count=1)
-    table["output_tokens"] = sums.output_tokens.sum(min_count=1)
-    table["cost_usd"] = sums.cost_usd.sum(min_count=1)
-    table["cost_source"] = _distinct(usage.cassette, usage.cost_source, sums.size().index, " and ")
-    owner = tool_calls.cassette
-    table["roundtrip_failures"] = _count(tool_calls.roundtrip.eq(False), owner)
-    table["schema_failures"] = _count(tool_calls.schema_valid.eq(False), owner)
-    cut = interactions.stream & ~interactions.complete
-    table["ended_early"] = cut.groupby(interactions.cassette, sort=False, observed=True).sum()
-    unreadable = chunks[chunks.kind == "error"].merge(
-        interactions.loc[interactions.error.isna(), ["cassette", "interaction"]],
-        on=["cassette", "interaction"],
-    )
-    # one problem per interaction, however many of its events could not be read
-    table["unreadable"] = unreadable.groupby("cassette", observed=True).interaction.nunique()
-    table["not_json"] = _count(~tool_calls.valid_json.astype(bool), owner)
-    table[["roundtrip_failures", "schema_failures"]] = (
-        # Float64 first: with no tool calls at all these come out boolean, which refuses 0
-        table[["roundtrip_failures", "schema_failures"]].astype("Float64").fillna(0).astype("int64")
-    )
-    if names is not None:
-        table = table.reindex(pd.Index(names, name="cassette"))
-    counts = [
-        "interactions",
-        "errors",
-        "roundtrip_failures",
-        "schema_failures",
-        "ended_early",
-        "unreadable",
-        "not_json",
-    ]
-    table[counts] = table[counts].fillna(0).astype("int64")
-    table["problems"] = table[counts[1:]].sum(axis=1)
-    table = table.reset_index(names="cassette")
     return table[list(DASHBOARD_COLUMNS)]
+
+
+def _means(sums: np.ndarray, counts: np.ndarray) -> list[float]:
+    """Per key, the sum over the count; NaN where nothing was counted."""
+    return [s / n if n else np.nan for s, n in zip(sums.tolist(), counts.tolist(), strict=True)]
+
+
+def _sums(rows: _Rows, totals: tuple[np.ndarray, np.ndarray]) -> pd.arrays.IntegerArray:
+    """Summed counts in row order, NA where there was nothing to sum (as `sum(min_count=1)`)."""
+    sums, counts = totals
+    per_key = [s if n else None for s, n in zip(sums.tolist(), counts.tolist(), strict=True)]
+    return pd.array(rows.values(per_key), dtype="Int64")
+
+
+def _costs(groups: _Groups, at: np.ndarray, costs: pd.Series) -> np.ndarray:
+    """Per key, the costs summed (NaN where none is known), with pandas' compensated sum."""
+    kept = at >= 0
+    summed = pd.Series(costs.to_numpy("float64")[kept]).groupby(at[kept]).sum(min_count=1)
+    return summed.reindex(range(len(groups.keys))).to_numpy("float64")
+
+
+def _unreadable(groups: _Groups, interactions: pd.DataFrame, chunks: pd.DataFrame) -> np.ndarray:
+    """Per key, its interactions with an event that could not be read (not an error reply)."""
+    failed = chunks[chunks.kind == "error"]
+    whole = interactions[interactions.error.isna()]
+    readable = set(zip(whole.cassette.tolist(), whole.interaction.tolist(), strict=True))
+    pairs = set(zip(failed.cassette.tolist(), failed.interaction.tolist(), strict=True))
+    hit = [c for c, i in pairs if (c, i) in readable]
+    at = groups.keys.get_indexer(pd.Index(hit, dtype=object)) if hit else np.empty(0, "intp")
+    return np.bincount(at[at >= 0], minlength=len(groups.keys))
 
 
 def failures_of(errors: pd.DataFrame) -> list[tuple[str, str]]:
