@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from vizlib.analysis.dashboard import DASHBOARD_COLUMNS, dashboard
 from vizlib.analysis.turns import RequestGrowth
@@ -53,19 +54,49 @@ def frames_of(cassettes: Sequence[Cassette]) -> dict[str, pd.DataFrame]:
     }
 
 
-def _cell(key: str, value: Any, *, estimated: bool = False) -> dict[str, Any]:
+def _cell(key: str, value: Any, *, estimated: bool = False) -> tuple[str, str]:
+    """A dashboard value's (text, sort key)."""
     if key not in NUMERIC:
         text = "" if missing(value) else str(value)
-        return {"text": text, "sort": text}
+        return text, text
     if missing(value):
-        return {"text": "", "sort": ""}
+        return "", ""
     if key == "cost_usd":
         text = f"{'~' if estimated else ''}${value:.6f}"
     elif key in ("chunks_per_response", "chars_per_chunk"):
         text = f"{value:,.1f}"
     else:
         text = f"{int(value):,}"
-    return {"text": text, "sort": repr(float(value))}
+    return text, repr(float(value))
+
+
+def _rows_html(table: pd.DataFrame, *, links: bool, opens: bool) -> Markup:
+    """The table's body rows, one `<tr>` per row, built column by column.
+
+    With `links`, each name links to its section; with `opens`, it carries
+    its row's index label for opening it.
+    """
+    estimated = ["estimated" in str(s) for s in table["cost_source"].fillna("").tolist()]
+    columns = []
+    for key in DASHBOARD_COLUMNS:
+        values = table[key].tolist()
+        cells = [_cell(key, v, estimated=e) for v, e in zip(values, estimated, strict=True)]
+        if key not in NUMERIC:  # numbers are digits, separators and signs: nothing to escape
+            cells = [(text, text) for text in map(escape, (t for t, _ in cells))]
+        if key == "cassette" and links:
+            cells = [(f'<a href="#cassette-{at}">{t}</a>', s) for at, (t, s) in enumerate(cells)]
+        elif key == "cassette" and opens:
+            cells = [
+                (f'<a class="vz-link" href="#" data-vz-open="{int(label)}" {_OPENS}>{t}</a>', s)
+                for label, (t, s) in zip(table.index, cells, strict=True)
+            ]
+        numeric = "num" if key in NUMERIC else ""
+        columns.append([f'<td class="{numeric}" data-value="{s}">{t}</td>\n' for t, s in cells])
+    rows = ("<tr>\n" + "".join(row) + "</tr>\n" for row in zip(*columns, strict=True))
+    return Markup("".join(rows))
+
+
+_OPENS = 'title="open this cassette below"'
 
 
 def dashboard_html(
@@ -83,27 +114,16 @@ def dashboard_html(
     (column, ascending) marks the sorted header. `errors` lists inputs that
     could not be read (name, reason): each gets a row saying why.
     """
-    rows = []
-    records = table.to_dict(orient="records")
-    for position, (label, record) in enumerate(zip(table.index, records, strict=True)):
-        estimated = "estimated" in str(record["cost_source"] or "")
-        row: dict[str, Any] = {
-            key: _cell(key, record[key], estimated=estimated) for key in DASHBOARD_COLUMNS
-        }
-        row["position"] = position
-        row["opens"] = int(label) if opens else None
-        rows.append(row)
     columns = [(key, TITLES[key], key in NUMERIC) for key in DASHBOARD_COLUMNS]
     note = "One row per cassette; costs are reported or estimated, as each usage chart says."
     if links:
         note += " Click a header to sort."
     return render(
         "dashboard.html.j2",
-        rows=rows,
+        rows=_rows_html(table, links=links, opens=opens),
+        n_rows=len(table),
         columns=columns,
-        links=links,
         errors=errors,
-        opens=opens,
         sorted_by=sorted_by or ("", True),
         descriptions=DASHBOARD_COLUMNS,
         note=note,
