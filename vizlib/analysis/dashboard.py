@@ -180,7 +180,11 @@ def _sums(rows: _Rows, totals: tuple[np.ndarray, np.ndarray]) -> pd.arrays.Integ
 def _costs(groups: _Groups, at: np.ndarray, costs: pd.Series) -> np.ndarray:
     """Per key, the costs summed (NaN where none is known), with pandas' compensated sum."""
     kept = at >= 0
-    summed = pd.Series(costs.to_numpy("float64")[kept]).groupby(at[kept]).sum(min_count=1)
+    summed = (
+        pd.Series(costs.to_numpy("float64", na_value=np.nan)[kept])
+        .groupby(at[kept])
+        .sum(min_count=1)
+    )
     return summed.reindex(range(len(groups.keys))).to_numpy("float64")
 
 
