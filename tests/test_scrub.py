@@ -21,8 +21,10 @@ import vizlib
 from tests.shared import require_shared
 from tests.test_check import SECRETS, seeded_govcr, seeded_gzip
 from vizlib.check import run_check
+from vizlib.check.scan import scan_file
 from vizlib.check.scrub import PLACEHOLDER, scrub_content
 from vizlib.cli import main
+from vizlib.errors import CassetteError
 
 _RUN = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
 
@@ -197,3 +199,14 @@ def test_scrub_and_check_refuse_special_and_oversized_files(tmp_path: Path) -> N
     assert checked.returncode == 1, checked.stderr
     assert "3 findings (3 errors) in 3 of 3 files" in checked.stdout
     assert f"{huge}  error  file/unreadable  the file is 3,221,225,472 bytes" in checked.stdout
+
+
+def test_a_missing_file_gives_one_reason_to_load_check_and_scrub(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.yaml"
+    with pytest.raises(CassetteError) as raised:
+        vizlib.load(missing)
+    assert raised.value.reason == "no such file"
+    assert scan_file(missing, missing.name).error == "no such file"
+    scrubbed = CliRunner().invoke(main, ["scrub", str(missing), "-o", str(tmp_path / "o.yaml")])
+    assert scrubbed.exit_code == 1
+    assert f"error: {missing}: no such file" in " ".join(scrubbed.output.split())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vizlib.conversation import CallLink, ToolResult, call_links
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
-from vizlib.limits import Limits, read_bounded, using
+from vizlib.limits import Limits, read_file, using
 from vizlib.limits import current as current_limits
 from vizlib.pricing import PriceTable
 from vizlib.readers import read_exchanges
@@ -139,14 +139,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | s
         return name or "<text>", source, None
     path = Path(source)
     label = name or path.name
-    try:
-        return label, read_bounded(path), path
-    except FileNotFoundError as exc:
-        raise CassetteError("no such file", file=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise CassetteError("is a directory, not a cassette file", file=str(path)) from exc
-    except OSError as exc:
-        raise CassetteError(f"cannot read: {exc.strerror or exc}", file=str(path)) from exc
+    return label, read_file(path), path
 
 
 def decode_cassette(

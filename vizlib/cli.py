@@ -26,7 +26,7 @@ from rich.table import Table
 from vizlib.cassette import Cassette, folder_files, load, load_sample
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
-from vizlib.limits import read_bounded
+from vizlib.limits import read_file
 from vizlib.sample import SAMPLE_NAME, sample_cassette
 from vizlib.terminal import cell, markup, plain
 from vizlib.views.format import cost, count, seconds
@@ -476,12 +476,8 @@ def scrub(
     failed = False
     for path in paths:
         try:
-            content = read_bounded(path)
-        except OSError as exc:
-            _report_failures([(str(path), f"cannot read: {exc.strerror or exc}")])
-            failed = True
-            continue
-        except CassetteError as exc:  # a FIFO, a device, or over the size limit
+            content = read_file(path)
+        except CassetteError as exc:  # missing, a FIFO, a device, or over the size limit
             _report_failures([(str(path), exc.reason)])
             failed = True
             continue

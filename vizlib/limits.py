@@ -173,6 +173,19 @@ def read_bounded(path: str | os.PathLike[str]) -> bytes:
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """`read_bounded`, with every failure one `CassetteError` naming the file."""
+    name = os.fspath(path)
+    try:
+        return read_bounded(name)
+    except FileNotFoundError as exc:
+        raise CassetteError("no such file", file=name) from exc
+    except IsADirectoryError as exc:
+        raise CassetteError("is a directory, not a cassette file", file=name) from exc
+    except OSError as exc:
+        raise CassetteError(f"cannot read: {exc.strerror or exc}", file=name) from exc
+
+
 def _kind(mode: int) -> str:
     kinds = [
         (stat.S_ISFIFO, "a FIFO"),

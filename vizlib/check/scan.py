@@ -16,7 +16,7 @@ from pathlib import Path
 
 from vizlib.check.findings import RULES, Finding, fingerprint
 from vizlib.errors import CassetteError
-from vizlib.limits import read_bounded
+from vizlib.limits import read_file
 from vizlib.readers import read_exchanges
 from vizlib.secrets.records import Found, exchange_secrets, preview
 from vizlib.secrets.scan import forms
@@ -123,10 +123,8 @@ def scan_content(content: bytes, name: str) -> FileSecrets:
 def scan_file(path: str | Path, name: str) -> FileSecrets:
     """`scan_content` of a file, read once; a file that cannot be read gives its error."""
     try:
-        content = read_bounded(path)
-    except OSError as exc:
-        return FileSecrets(name, [], [], f"cannot read: {exc.strerror or exc}")
-    except CassetteError as exc:  # not a regular file, or over the size limit
+        content = read_file(path)
+    except CassetteError as exc:  # missing, not a regular file, or over the size limit
         return FileSecrets(name, [], [], exc.reason)
     return scan_content(content, name)
 
