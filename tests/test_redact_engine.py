@@ -23,8 +23,16 @@ from vizlib.analysis.assembly import assemble
 from vizlib.analysis.diff import diff_many
 from vizlib.analysis.raw import MAX_BODY_CHARS, raw_exchange
 from vizlib.analysis.transcript import transcript
+from vizlib.check.scan import scan_file
 from vizlib.cli import main
-from vizlib.redact import MASK, mask_fragments, redact_headers, redact_text, redact_url
+from vizlib.redact import (
+    MASK,
+    mask_fragments,
+    redact_headers,
+    redact_text,
+    redact_url,
+)
+from vizlib.sample import sample_cassette
 from vizlib.secrets import add_pattern, clear_patterns, scan
 from vizlib.standalone import diff_page, report_html
 
@@ -280,6 +288,25 @@ def test_fragments_masked_to_match_at_every_cut() -> None:
             prefix += delta
             assert KEYS["fragments"][:4] not in prefix.replace(MASK, "")
         assert prefix == redact_text(whole)
+
+
+def test_a_key_behind_needless_escapes_is_found_and_masked(tmp_path: Path) -> None:
+    """JSON may escape any character, and `\\u0073k-` is `sk-` to whatever reads the body."""
+    key = KEYS["after-newline"]  # sk-proj-...
+    hidden = "".join(f"\\u{ord(c):04X}" if i % 3 == 0 else c for i, c in enumerate(key))
+    password = "p\u00e9\U0001f600" + _token("pw-escaped", 16)  # beyond U+FFFF: two escapes
+    written = json.dumps(password)[1:-1]  # ensure_ascii: every non-ASCII character escaped
+    body = f'{{"note": "{hidden}", "password": "{written}"}}'
+    assert json.loads(body) == {"note": key, "password": password}
+    assert {s.value for s in scan(body)} == {key, password}
+    assert redact_text(body) == f'{{"note": "{MASK}", "password": "{MASK}"}}'
+    seed = yaml.safe_load(sample_cassette())
+    seed["interactions"][0]["request"]["body"] = body
+    cassette = tmp_path / "escaped.yaml"
+    cassette.write_text(yaml.safe_dump(seed))
+    found = scan_file(cassette, cassette.name)
+    assert {f.rule for f in found.findings} >= {"secret/openai-key", "secret/password"}
+    assert key not in report_html([vizlib.load(cassette)])
 
 
 def test_frames_of_the_redacted_cassette(cassette: vizlib.Cassette) -> None:

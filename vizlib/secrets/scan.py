@@ -35,6 +35,8 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,60}\Z")  # a parameter's name, be
 _VALUE = re.compile(r"[^&\s\"'<>\\#]{1,8192}")
 _BEFORE_NAME = frozenset("?&; \t\r\n\"'")
 _FIELD_HINT = re.compile(r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\"\s*:")
+_TOKEN_ESCAPE = re.compile(r"\\u00(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|2[dDeE]|5[fF])")
+MAX_ESCAPED_CHARS = 8192  # a value this long or shorter is found however it is escaped
 MAX_WALK_DEPTH = 4  # JSON inside a JSON string inside... this many levels
 MAX_JSON_CHARS = 16 * 2**20
 
@@ -77,11 +79,35 @@ def forms(value: str) -> set[str]:
 
 
 def _locate(text: str, value: str, rule: str, real: bool) -> Iterator[Secret]:
+    located = False
     for form in forms(value):
         at = text.find(form)
         while at >= 0:
+            located = True
             yield Secret(rule, at, at + len(form), value, real)
             at = text.find(form, at + len(form))
+    if not located and "\\u" in text and len(value) <= MAX_ESCAPED_CHARS:
+        # written with escapes no serializer needs (`\u0073k-...`): any character may be one
+        for match in _escaped_anyhow(value).finditer(text):
+            yield Secret(rule, match.start(), match.end(), value, real)
+
+
+def _escaped_anyhow(value: str) -> re.Pattern[str]:
+    """The value's JSON form with each character written as it is or as a unicode escape."""
+    return re.compile("".join(_character(c) for c in value))
+
+
+def _character(c: str) -> str:
+    units = c.encode("utf-16-be", "surrogatepass")  # beyond U+FFFF: two escapes
+    escaped = "".join(
+        "\\\\u" + "".join(f"[{h}{h.upper()}]" if h.isalpha() else h for h in f"{unit:04x}")
+        for unit in (int.from_bytes(units[i : i + 2], "big") for i in range(0, len(units), 2))
+    )
+    try:
+        written = orjson.dumps(c).decode()[1:-1]  # as is, or the escape JSON requires
+    except orjson.JSONEncodeError:  # a lone surrogate: only its escape can be written
+        return f"(?:{escaped})"
+    return f"(?:{re.escape(written)}|{escaped})"
 
 
 def _shapes(
@@ -170,6 +196,8 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
 def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
     escaped = "\\u" in text or "\\/" in text
+    # a letter, digit, `-`, `.` or `_` escaped: a shape may hide behind it in any value
+    hiding = escaped and _TOKEN_ESCAPE.search(text) is not None
     if not (escaped or _FIELD_HINT.search(text.lower() if lowered is None else lowered)):
         return
     seen: set[str] = set()
@@ -183,7 +211,7 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
                 yield from _locate(text, value, found.rule, found.real)
                 continue
             if escaped and len(value) >= 8:
-                for secret in _shapes(value) if not _plain(value) else ():
+                for secret in _shapes(value) if hiding or not _plain(value) else ():
                     part = secret.value
                     if part not in seen:
                         seen.add(part)
