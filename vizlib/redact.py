@@ -13,6 +13,7 @@ from vizlib.secrets import (
     is_secret_param,
     mask_fragments,
     redact_headers,
+    redact_parts,
     redact_text,
     redact_url,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "is_secret_param",
     "mask_fragments",
     "redact_headers",
+    "redact_parts",
     "redact_text",
     "redact_url",
 ]

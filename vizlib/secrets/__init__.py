@@ -15,6 +15,7 @@ from vizlib.secrets.mask import (
     mask_fragments,
     mask_spans,
     redact_headers,
+    redact_parts,
     redact_text,
     redact_url,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "mask_fragments",
     "mask_spans",
     "redact_headers",
+    "redact_parts",
     "redact_text",
     "redact_url",
     "remembering",

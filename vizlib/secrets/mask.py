@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from vizlib.records import Headers
 from vizlib.secrets.rules import is_secret_header, is_secret_param
-from vizlib.secrets.scan import Secret, scan
+from vizlib.secrets.scan import Secret, holds_nothing, scan
 
 MASK = "[REDACTED]"
 
@@ -27,6 +27,16 @@ def mask_spans(text: str, secrets: Sequence[Secret]) -> str:
 def redact_text(text: str) -> str:
     """Text with every secret masked: key shapes, tokens, credential fields and parameters."""
     return mask_spans(text, scan(text))
+
+
+def redact_parts(parts: Sequence[str]) -> list[str]:
+    """`redact_text` of each part; none is scanned where the parts joined hold nothing to find.
+
+    For many short texts cut from one (a stream's deltas): see `holds_nothing`.
+    """
+    if holds_nothing("".join(parts)):
+        return list(parts)
+    return [redact_text(part) for part in parts]
 
 
 def redact_url(url: str) -> str:

@@ -258,15 +258,31 @@ def scan(text: str) -> list[Secret]:
 def _scan(text: str) -> list[Secret]:
     lowered = text.lower()
     rules = candidates(lowered)
-    if (
+    if _nothing_to_find(text, lowered, rules):
+        return []  # what the three finders would each find: nothing (most texts are this)
+    return _merge([*_shapes(text, lowered, rules), *_params(text), *_structured(text, lowered)])
+
+
+def _nothing_to_find(text: str, lowered: str, rules: list[Rule]) -> bool:
+    return (
         not rules  # no shape's needle
         and "=" not in text  # no parameter
         and "\\u" not in text  # nothing escaped, and no credential-named field
         and "\\/" not in text
         and not _FIELD_HINT.search(lowered)
-    ):
-        return []  # what the three finders would each find: nothing (most texts are this)
-    return _merge([*_shapes(text, lowered, rules), *_params(text), *_structured(text, lowered)])
+    )
+
+
+def holds_nothing(text: str) -> bool:
+    """True where `scan` finds nothing in `text` nor in any part of it, known without scanning.
+
+    Each test (a shape's needle, a `=`, an escape, a credential-named field)
+    looks for something a part would hold only where the whole holds it too,
+    so a text that passes none has no part that passes one. A shape added with
+    `add_pattern` has no needle: while there is one, this is False.
+    """
+    lowered = text.lower()
+    return _nothing_to_find(text, lowered, candidates(lowered))
 
 
 def _merge(found: list[Secret]) -> list[Secret]:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from vizlib.frames.summary import per_interaction
-from vizlib.redact import mask_fragments, redact_text
+from vizlib.redact import mask_fragments, redact_parts, redact_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -83,7 +83,11 @@ def _say(layout: dict[str, Any], message: str) -> None:
 
 def escape(text: object, limit: int = HOVER_CHARS) -> str:
     """Cassette text made safe for plotly labels: secrets masked, cut to `limit`, HTML-escaped."""
-    value = "" if text is None or text is pd.NA else redact_text(str(text))
+    return _label("" if text is None or text is pd.NA else redact_text(str(text)), limit)
+
+
+def _label(value: str, limit: int = HOVER_CHARS) -> str:
+    """Text already masked, cut to `limit` and HTML-escaped for a plotly label."""
     if len(value) > limit:
         value = value[:limit] + "…"
     return html.escape(value).replace("\n", "⏎")
@@ -253,21 +257,25 @@ def _lane_trace(part: dict[str, np.ndarray], lane: str, trace_type: str) -> dict
             "opacity": 0.75,
             "line": {"width": 0},
         },
-        "customdata": [
-            [seq, escape(event, 80), escape(delta), length]
-            for seq, event, delta, length in zip(
-                part["seq"].tolist(),
-                part["event"].tolist(),
-                part["delta"].tolist(),
-                lengths.tolist(),
-                strict=True,
-            )
-        ],
+        "customdata": _hover_data(part),
         "hovertemplate": (
             "chunk %{customdata[0]} · %{customdata[1]}<br>"
             "%{customdata[3]} chars: %{customdata[2]}<extra></extra>"
         ),
     }
+
+
+def _hover_data(part: dict[str, np.ndarray]) -> list[list[Any]]:
+    """Each chunk's sequence number, event name, delta and length, as the hover shows them."""
+    events = part["event"].tolist()
+    names = {event: escape(event, 80) for event in set(events)}  # a stream repeats a few
+    deltas = redact_parts([str(delta) for delta in part["delta"].tolist()])
+    return [
+        [seq, names[event], _label(delta), length]
+        for seq, event, delta, length in zip(
+            part["seq"].tolist(), events, deltas, part["length"].tolist(), strict=True
+        )
+    ]
 
 
 def timeline_spec(
