@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import string
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from vizlib.redact import (
 )
 from vizlib.sample import sample_cassette
 from vizlib.secrets import add_pattern, clear_patterns, scan
+from vizlib.secrets.records import BASE64_RUN, MAXBASE64_RUNS, base64_runs
 from vizlib.secrets.scan import holds_nothing
 from vizlib.standalone import diff_page, report_html
 
@@ -364,6 +366,26 @@ def test_a_key_behind_needless_escapes_is_found_and_masked(tmp_path: Path) -> No
     found = scan_file(cassette, cassette.name)
     assert {f.rule for f in found.findings} >= {"secret/openai-key", "secret/password"}
     assert key not in report_html([vizlib.load(cassette)])
+
+
+def test_base64_runs_are_those_the_expression_finds() -> None:
+    """The prefilter skips a text only where the expression finds no run in it."""
+    rng = random.Random(7)
+    letters = string.ascii_letters + string.digits + "+/"
+    others = '=-_ é日\n"\\\x00\xff'
+    seen = 0
+    for _ in range(5000):
+        pieces = [
+            "".join(rng.choices(letters, k=rng.randint(30, 60)))
+            if rng.random() < 0.3
+            else "".join(rng.choices(letters + others, k=rng.randint(1, 10)))
+            for _ in range(rng.randint(0, 12))
+        ]
+        text = "".join(pieces)
+        expected = [m.span() for m in BASE64_RUN.finditer(text)][:MAXBASE64_RUNS]
+        assert [m.span() for m in base64_runs(text)] == expected, text
+        seen += bool(expected)
+    assert 1000 < seen < 4000  # texts with runs and texts without, many of each
 
 
 def test_frames_of_the_redacted_cassette(cassette: vizlib.Cassette) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -31,6 +33,20 @@ from vizlib.secrets.scan import Secret, scan
 
 BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])")
 MAXBASE64_RUNS = 200
+# Base64's alphabet as one letter, every other byte as a space: 40 of the letter in a row
+# are where a run can be. The regex engine tries every position of a text; this finds the
+# same texts four to ten times faster, so most texts (which hold no run) skip the search.
+_BASE64_BYTES = (string.ascii_letters + string.digits + "+/").encode()
+_AS_ONE_LETTER = bytes(65 if byte in _BASE64_BYTES else 32 for byte in range(256))
+_SHORTEST_RUN = b"A" * 40
+
+
+def base64_runs(text: str) -> Iterator[re.Match[str]]:
+    """Runs of 40 or more base64 characters in `text` (at most `MAXBASE64_RUNS`)."""
+    letters = text.encode("utf-8", "surrogatepass").translate(_AS_ONE_LETTER)
+    if _SHORTEST_RUN not in letters:  # UTF-8 keeps ASCII as is and other bytes out of it
+        return iter(())
+    return itertools.islice(BASE64_RUN.finditer(text), MAXBASE64_RUNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +121,7 @@ def _body(side: str, body: Body) -> Iterator[Found]:
         return
     for found in scan(text):
         yield Found(f"{side} body", found.rule, found.value, found.real, binary)
-    for run, match in enumerate(BASE64_RUN.finditer(text)):
-        if run >= MAXBASE64_RUNS:
-            break
+    for match in base64_runs(text):
         inner = _decoded_base64(match.group(0))
         if inner:
             for found in scan(inner):
