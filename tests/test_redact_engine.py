@@ -36,9 +36,10 @@ from vizlib.redact import (
     redact_url,
 )
 from vizlib.sample import sample_cassette
-from vizlib.secrets import add_pattern, clear_patterns, scan
+from vizlib.secrets import add_pattern, clear_patterns, linear, scan
 from vizlib.secrets.records import BASE64_RUN, MAXBASE64_RUNS, base64_runs
-from vizlib.secrets.scan import holds_nothing
+from vizlib.secrets.rules import _LONG_NEEDLES, LONG, SHAPES
+from vizlib.secrets.scan import _FIELD_HINT, _field_hint, holds_nothing
 from vizlib.standalone import diff_page, report_html
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
@@ -386,6 +387,26 @@ def test_base64_runs_are_those_the_expression_finds() -> None:
         assert [m.span() for m in base64_runs(text)] == expected, text
         seen += bool(expected)
     assert 1000 < seen < 4000  # texts with runs and texts without, many of each
+
+
+def test_long_texts_are_searched_by_re2_as_by_python() -> None:
+    """The one-pass searches of long texts find what Python's would, character for character."""
+    rng = random.Random(11)
+    needles = sorted({n for rule in SHAPES for n in rule.needles})
+    odd = [*linear.PYTHON_SPACES, "\ud800", "é", "日", "\U0001f600", "\\", '"', ":", "\x00"]
+    words = [*needles, "api_key", "passwd_x", "credentials", "token", "pwd", "x", " ", *odd]
+    both = {True: 0, False: 0}
+    for _ in range(400):
+        pieces = rng.choices(words, k=rng.randint(500, 900))
+        if rng.random() < 0.5:
+            pieces = [p for p in pieces if p not in needles]
+        text = "".join(pieces).lower().ljust(LONG, "x")
+        expected = any(n in text for n in needles)
+        assert linear.found(_LONG_NEEDLES, text) == expected
+        both[expected] += 1
+        assert _field_hint(text) == (_FIELD_HINT.search(text) is not None)
+    assert min(both.values()) > 100
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == linear.PYTHON_SPACES
 
 
 def test_frames_of_the_redacted_cassette(cassette: vizlib.Cassette) -> None:

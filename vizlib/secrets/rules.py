@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from vizlib.secrets import linear
+
 # A token starts after a non-token character, a JSON escape or a %XX byte.
 _START = r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrtbf/])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4}))"
 _END = r"(?![A-Za-z0-9_\-])"
@@ -214,7 +216,8 @@ def shapes() -> list[Rule]:
 
 _ALL_NEEDLES = tuple(sorted({n for r in SHAPES for n in r.needles}))
 _NEEDLES = re.compile("|".join(re.escape(n) for n in _ALL_NEEDLES))
-_SHORT = 500  # characters: below this one regex pass is quicker than a search per needle
+_LONG_NEEDLES = linear.any_of(_ALL_NEEDLES)
+LONG = 500  # characters: from here RE2's one pass beats Python's (which tries each position)
 
 
 def candidates(lowered: str) -> list[Rule]:
@@ -222,10 +225,10 @@ def candidates(lowered: str) -> list[Rule]:
 
     Every built-in shape is ruled out at once where no needle is in the text.
     """
-    if len(lowered) < _SHORT:
+    if len(lowered) < LONG:
         found = _NEEDLES.search(lowered) is not None
     else:
-        found = any(n in lowered for n in _ALL_NEEDLES)
+        found = linear.found(_LONG_NEEDLES, lowered)
     return SHAPES + _EXTRA if found else list(_EXTRA)
 
 

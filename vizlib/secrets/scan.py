@@ -21,8 +21,10 @@ from urllib.parse import quote, quote_plus, unquote_plus
 
 import orjson
 
+from vizlib.secrets import linear
 from vizlib.secrets.placeholders import is_placeholder, looks_random
 from vizlib.secrets.rules import (
+    LONG,
     Rule,
     candidates,
     field_rule,
@@ -34,7 +36,9 @@ from vizlib.secrets.rules import (
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,60}\Z")  # a parameter's name, before its `=`
 _VALUE = re.compile(r"[^&\s\"'<>\\#]{1,8192}")
 _BEFORE_NAME = frozenset("?&; \t\r\n\"'")
-_FIELD_HINT = re.compile(r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\"\s*:")
+_FIELD_HINT_WORDS = r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\""
+_FIELD_HINT = re.compile(_FIELD_HINT_WORDS + r"\s*:")
+_LONG_FIELD_HINT = _FIELD_HINT_WORDS + linear.spaces() + "*:"  # the same, for RE2
 _TOKEN_ESCAPE = re.compile(r"\\u00(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|2[dDeE]|5[fF])")
 MAX_ESCAPED_CHARS = 8192  # a value this long or shorter is found however it is escaped
 MAX_WALK_DEPTH = 4  # JSON inside a JSON string inside... this many levels
@@ -198,7 +202,7 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     escaped = "\\u" in text or "\\/" in text
     # a letter, digit, `-`, `.` or `_` escaped: a shape may hide behind it in any value
     hiding = escaped and _TOKEN_ESCAPE.search(text) is not None
-    if not (escaped or _FIELD_HINT.search(text.lower() if lowered is None else lowered)):
+    if not (escaped or _field_hint(text.lower() if lowered is None else lowered)):
         return
     seen: set[str] = set()
     for document in _documents(text):
@@ -269,8 +273,15 @@ def _nothing_to_find(text: str, lowered: str, rules: list[Rule]) -> bool:
         and "=" not in text  # no parameter
         and "\\u" not in text  # nothing escaped, and no credential-named field
         and "\\/" not in text
-        and not _FIELD_HINT.search(lowered)
+        and not _field_hint(lowered)
     )
+
+
+def _field_hint(lowered: str) -> bool:
+    """Whether a credential-named JSON field may be in a text, given its lowercase."""
+    if len(lowered) < LONG:
+        return _FIELD_HINT.search(lowered) is not None
+    return linear.found(_LONG_FIELD_HINT, lowered)
 
 
 def holds_nothing(text: str) -> bool:
