@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import glob
+import multiprocessing
 import os
 import stat
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -45,10 +47,15 @@ from vizlib.limits import using as limits_in_force
 from vizlib.pricing import PriceTable
 from vizlib.threads import run_links
 
-# A process pool costs about a second to start (each worker imports pandas and
-# pyarrow); it pays off only on corpora this large.
-PARALLEL_FILES = 2000
-PARALLEL_BYTES = 32 * 2**20
+# fork on Linux: workers start at once with what this process imported (macOS forbids it
+# once system frameworks run threads; elsewhere the platform's default starts them)
+FORKED = sys.platform == "linux"
+# A process pool pays off from this many files or bytes. Forked workers start at once: on
+# two cores 390 files (5.6 MB) load in 0.46 to 0.54 s against 0.75 to 0.80 s in one
+# process, and 195 files break even. Elsewhere each worker first imports pandas and pyarrow
+# (about a second), so only large corpora gain.
+PARALLEL_FILES = 400 if FORKED else 2000
+PARALLEL_BYTES = (8 if FORKED else 32) * 2**20
 PROGRESS_FILES = 20
 BATCH_BYTES = 2**20  # a batch's fixed costs pay off from about this much input (see `_run`)
 FILE_BYTES = 1024  # what a file costs beyond its bytes, counted as this many more
@@ -490,7 +497,8 @@ def _run(
     if not items:
         return
     if executor is None and (len(items) >= PARALLEL_FILES or sum(sizes) >= PARALLEL_BYTES):
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+        context = multiprocessing.get_context("fork" if FORKED else None)
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
             yield from _run(items, sizes, pool, prices, hooks, show_progress=show_progress)
         return
     if executor is None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from vizlib.cassette import Cassette, load
+from vizlib.corpus import FORKED
 from vizlib.standalone.frames import CassetteRows
 from vizlib.standalone.sections import Section, build_section, environment
 from vizlib.views.html import environment as view_environment
@@ -44,11 +44,6 @@ Item = tuple[str, str, int, CassetteRows]  # path, name, position, rows
 # by name. Set only while a pool runs (one report at a time per process).
 _inherited_cassettes: dict[str, Cassette] = {}
 _inherited_rows: dict[str, CassetteRows] = {}
-
-
-# fork on Linux: workers start at once with what this process loaded (macOS forbids it once
-# system frameworks run threads; elsewhere the platform's default starts them)
-FORKED = sys.platform == "linux"
 
 
 def compile_templates() -> None:

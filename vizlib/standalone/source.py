@@ -30,6 +30,7 @@ import pyarrow as pa
 from vizlib.cache import KEY
 from vizlib.cassette import Cassette
 from vizlib.corpus import (
+    FORKED,
     PARALLEL_BYTES,
     PARALLEL_FILES,
     Corpus,
@@ -41,7 +42,7 @@ from vizlib.corpus import (
 from vizlib.frames.columns import FRAMES
 from vizlib.frames.table import table_to_frame
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
-from vizlib.standalone.parallel import FORKED, compile_templates, workers_for
+from vizlib.standalone.parallel import compile_templates, workers_for
 from vizlib.standalone.sections import Section, build_section
 
 
