@@ -93,9 +93,8 @@ class _Rows:
 
     def __init__(self, groups: _Groups, names: list[str] | None) -> None:
         self.index = groups.keys if names is None else pd.Index(names, name="cassette")
-        place = groups.keys.get_indexer(self.index) if len(groups.keys) else None
-        # each row's key; rows of cassettes without interactions have none
-        self.place = np.full(len(self.index), -1) if place is None else place
+        # each row's key; rows of cassettes without interactions have none (-1)
+        self.place: np.ndarray = groups.keys.get_indexer(self.index)
         self.keyed = self.place >= 0
 
     def values(self, per_key: Sequence[Any] | np.ndarray, missing: Any = None) -> list[Any]:
@@ -195,7 +194,7 @@ def _unreadable(groups: _Groups, interactions: pd.DataFrame, chunks: pd.DataFram
     readable = _pairs(interactions, interactions.error.isna().to_numpy(bool))
     pairs = _pairs(chunks, (chunks.kind == "error").to_numpy(bool))
     hit = [c for c, i in pairs if (c, i) in readable]
-    at = groups.keys.get_indexer(pd.Index(hit, dtype=object)) if hit else np.empty(0, "intp")
+    at = groups.keys.get_indexer(pd.Index(hit, dtype=object))
     return np.bincount(at[at >= 0], minlength=len(groups.keys))
 
 
