@@ -22,6 +22,7 @@ import pytest
 
 from tests.pages import payloads
 from tests.shared import require_shared
+from vizlib import corpus as corpus_module
 from vizlib.cassette import Cassette, folder_files
 from vizlib.corpus import load_many
 from vizlib.standalone import build, parallel, source
@@ -74,7 +75,7 @@ def test_cassettes_are_kept_only_for_a_corpus_decoded_in_one_process(
     assert [len(c) for c in held.values()] == [len(corpus.cassette(n)) for n in corpus.names]
     expected = payloads(corpus_report_html(corpus))
     # a corpus as large as load_many decodes in a pool keeps nothing: sections read the files
-    monkeypatch.setattr(source, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(corpus_module, "PARALLEL_BYTES", 1)
     large = report_corpus(folder, progress=False, cache=False)
     assert large.names == corpus.names
     assert kept(large) == {}

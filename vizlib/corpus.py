@@ -22,6 +22,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,6 +57,18 @@ FORKED = sys.platform == "linux"
 # (about a second), so only large corpora gain.
 PARALLEL_FILES = 400 if FORKED else 2000
 PARALLEL_BYTES = (8 if FORKED else 32) * 2**20
+
+
+def pooled(files: int, size: int) -> bool:
+    """Whether `load_many`, given no executor, decodes `files` files of `size` bytes in a pool."""
+    return files >= PARALLEL_FILES or size >= PARALLEL_BYTES
+
+
+def worker_context() -> BaseContext:
+    """How worker processes start: forked on Linux, else the platform's default way."""
+    return multiprocessing.get_context("fork" if FORKED else None)
+
+
 PROGRESS_FILES = 20
 BATCH_BYTES = 2**20  # a batch's fixed costs pay off from about this much input (see `_run`)
 FILE_BYTES = 1024  # what a file costs beyond its bytes, counted as this many more
@@ -496,9 +509,8 @@ def _run(
     """
     if not items:
         return
-    if executor is None and (len(items) >= PARALLEL_FILES or sum(sizes) >= PARALLEL_BYTES):
-        context = multiprocessing.get_context("fork" if FORKED else None)
-        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+    if executor is None and pooled(len(items), sum(sizes)):
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=worker_context()) as pool:
             yield from _run(items, sizes, pool, prices, hooks, show_progress=show_progress)
         return
     if executor is None:

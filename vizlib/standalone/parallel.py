@@ -11,7 +11,6 @@ not hold, the worker reads the cassette's file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from vizlib.cassette import Cassette, load
-from vizlib.corpus import FORKED
+from vizlib.corpus import FORKED, worker_context
 from vizlib.standalone.frames import CassetteRows
 from vizlib.standalone.sections import Section, build_section, environment
 from vizlib.views.html import environment as view_environment
@@ -101,14 +100,15 @@ def sections_in_pool(
     decoded, by name; the others are read from their files.
     """
     compile_templates()
-    context = multiprocessing.get_context("fork" if FORKED else None)
     held = cassettes or {}
     if FORKED:  # workers find cassettes and rows in memory: they are not pickled
         _inherited_cassettes.update(held)
         _inherited_rows.update((name, rows) for _, name, _, rows in items)
     built = _Built(items, redact, held, progress)
     try:
-        with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=max(1, workers - 1), mp_context=worker_context()
+        ) as pool:
             futures = [
                 pool.submit(section_of_file, path, name, position, redact, None if FORKED else rows)
                 for path, name, position, rows in items

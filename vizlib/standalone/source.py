@@ -17,7 +17,6 @@ files, as `Corpus.cassette` does.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -31,13 +30,13 @@ from vizlib.cache import KEY
 from vizlib.cassette import Cassette
 from vizlib.corpus import (
     FORKED,
-    PARALLEL_BYTES,
-    PARALLEL_FILES,
     Corpus,
     as_corpus,
     collector_paused,
     discover,
     load_many,
+    pooled,
+    worker_context,
 )
 from vizlib.frames.columns import FRAMES
 from vizlib.frames.table import table_to_frame
@@ -106,16 +105,15 @@ def report_corpus(
     if workers and FORKED:
         compile_templates()  # once here: the forked workers inherit them
         hook = SectionsOfBatch({name: at for at, (_, name) in enumerate(files)}, redact)
-        context = multiprocessing.get_context("fork")
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                 corpus = load_many(
                     source, executor=pool, progress=progress, cache=cache, each_batch=hook
                 )
             return as_corpus(corpus, errors)
         except BrokenProcessPool:  # a worker died (out of memory, killed): load here instead
             pass
-    small = len(files) < PARALLEL_FILES and _bytes(files) < PARALLEL_BYTES
+    small = not pooled(len(files), _bytes(files))
     corpus = load_many(source, progress=progress, cache=cache, each=keep if small else None)
     return as_corpus(corpus, errors)
 
