@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "cassettes"
@@ -241,21 +242,50 @@ PAIRED = {  # variants run in turn in one process, round after round
 }
 
 
+def _timed_decoding() -> list[float]:
+    """Count the CPU seconds `load` spends in decoders; returns the one-item list they add to.
+
+    Decoding is what turns a container's exchanges into chunks, messages and
+    tool calls (`decode_exchange`: splitting streams, parsing each event's
+    JSON, the wire format's decoder); timed per thread, so a load run in a
+    worker thread counts its own time only.
+    """
+    from vizlib import cassette
+
+    spent = [0.0]
+    decode = cassette.decode_exchange
+
+    def timed(exchange: Any) -> Any:
+        started = time.thread_time()
+        try:
+            return decode(exchange)
+        finally:
+            spent[0] += time.thread_time() - started
+
+    cassette.decode_exchange = timed
+    return spent
+
+
 def _paired(
     runs: dict[str, Callable[[], int]], variants: tuple[str, ...], rounds: int
 ) -> dict[str, dict[str, list[float]]]:
     """CPU and wall seconds of each of `variants`, run in turn in this process, `rounds` times.
 
     Runs next to each other share the machine's state of the moment, so the
-    ratio within a round is steadier than a ratio of medians taken apart.
+    ratio within a round is steadier than a ratio of medians taken apart. Each
+    variant's CPU seconds spent decoding come with them.
     """
-    out: dict[str, dict[str, list[float]]] = {v: {"cpu": [], "wall": []} for v in variants}
+    out: dict[str, dict[str, list[float]]] = {
+        v: {"cpu": [], "wall": [], "decoding": []} for v in variants
+    }
+    decoding = _timed_decoding()
     for _ in range(rounds):
         for variant in variants:
-            started, started_cpu = time.perf_counter(), _cpu()
+            started, started_cpu, started_decoding = time.perf_counter(), _cpu(), decoding[0]
             runs[variant]()
             out[variant]["wall"].append(time.perf_counter() - started)
             out[variant]["cpu"].append(_cpu() - started_cpu)
+            out[variant]["decoding"].append(decoding[0] - started_decoding)
     return out
 
 
@@ -276,6 +306,11 @@ def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
     )
     print(_ratio_line("cold / floor", cpu["cold"], cpu["floor"]))
     print(_ratio_line("cold / warm", cpu["cold"], cpu["warm"]))
+    decoding = runs["cold"]["decoding"]  # type: ignore[index]
+    rest = [total - part for total, part in zip(cpu["cold"], decoding, strict=True)]
+    print("  the cold load in two parts, each against the floor of its round:")
+    print(_ratio_line("decoding", decoding, cpu["floor"]))
+    print(_ratio_line("all but that", rest, cpu["floor"]))
 
 
 def _run(
