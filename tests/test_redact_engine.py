@@ -8,6 +8,7 @@ session headers...) in each place (headers, URL, JSON body behind `\\n` and
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import random
@@ -20,6 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 import vizlib
+from tests.hostile import Call, build, chat_request, chat_response
 from tests.pages import readable
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.diff import diff_many
@@ -30,8 +32,10 @@ from vizlib.cli import main
 from vizlib.redact import (
     MASK,
     mask_fragments,
+    redact_body,
     redact_headers,
     redact_parts,
+    redact_quoting,
     redact_text,
     redact_url,
 )
@@ -487,6 +491,102 @@ def test_session_and_gateway_headers_but_not_rate_limits() -> None:
     }
     shown = redact_headers(headers)
     assert [name for name, values in shown.items() if values == [MASK]] == list(headers)[:4]
+
+
+MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # an MCP server's OAuth token and headers in a Responses request's tools
+        (
+            f'{{"type": "mcp", "authorization": "{MCP_TOKEN}"}}',
+            f'{{"type": "mcp", "authorization": "{MASK}"}}',
+        ),
+        (
+            f'{{"headers": {{"Authorization": "{MCP_TOKEN}"}}}}',
+            f'{{"headers": {{"Authorization": "{MASK}"}}}}',
+        ),
+        (f'{{"auth": "{MCP_TOKEN}"}}', f'{{"auth": "{MASK}"}}'),
+        ('{"user": "ada", "pwd": "Pw8fT2xQ7vLm4Nz"}', f'{{"user": "ada", "pwd": "{MASK}"}}'),
+        # a token in a URL's fragment (an OAuth implicit-grant redirect)
+        (
+            f"Location: https://app.example.com/cb#access_token={MCP_TOKEN}&token_type=Bearer",
+            f"Location: https://app.example.com/cb#access_token={MASK}&token_type=Bearer",
+        ),
+        # a password with an empty user name, as Redis URLs write it
+        (
+            "redis://:Gn6QD67bKSqqy2VY9vNbccmV@redis.example.com:6379/0",
+            f"redis://{MASK}@redis.example.com:6379/0",
+        ),
+        # not credentials: a field and a parameter of the same words
+        ('{"author": "ada", "authored": true}', '{"author": "ada", "authored": true}'),
+        ("https://h/p#section=intro", "https://h/p#section=intro"),
+    ],
+)
+def test_credential_names_and_urls(text: str, masked: str) -> None:
+    assert redact_text(text) == masked
+
+
+def test_multipart_form_fields_named_like_credentials() -> None:
+    part = '--b0\r\nContent-Disposition: form-data; name="{}"{}\r\n\r\n{}\r\n'
+    form = (
+        part.format("file", '; filename="a.txt"\r\nContent-Type: text/plain', "hello")
+        + part.format("api_key", "", "cwbkeGZBahcNwXjocFRbdSKSK4dVNgG9")
+        + part.format("password", "", "PwKrUscaVsTAbk3PwDuS9!")
+        + part.format("model", "", "whisper-1")
+        + "--b0--\r\n"
+    )
+    shown = redact_text(form)
+    assert "cwbkeGZBahcNwXjocFRbdSKSK4dVNgG9" not in shown
+    assert "PwKrUscaVsTAbk3PwDuS9!" not in shown
+    assert shown == form.replace("cwbkeGZBahcNwXjocFRbdSKSK4dVNgG9", MASK).replace(
+        "PwKrUscaVsTAbk3PwDuS9!", MASK
+    )
+
+
+def test_base64_that_check_reports_a_secret_in_is_masked(tmp_path: Path) -> None:
+    dotenv = f"OPENAI_API_KEY={KEYS['after-newline']}\nDEBUG=1\n"
+    encoded = base64.b64encode(dotenv.encode()).decode()
+    body = json.dumps({"file_data": f"data:text/plain;base64,{encoded}", "note": "env"})
+    plain = base64.b64encode(b"a file with nothing secret in it, long enough").decode()
+    assert redact_body(body) == body.replace(encoded, MASK)
+    assert redact_body(plain) == plain
+    request = chat_request()
+    request["messages"][0]["content"] = [{"type": "file", "file": {"file_data": body}}]
+    path = tmp_path / "upload.yaml"
+    path.write_text(build("go-vcr", [Call(request, chat_response())]))
+    found = scan_file(path, path.name).values
+    assert [(f.rule, value, encoded) for f, value, encoded in found] == [
+        ("secret/openai-key", KEYS["after-newline"], True)
+    ]
+    c = vizlib.load(path)
+    assert encoded not in raw_exchange(c, 0).request_body
+    assert encoded not in readable(report_html([c]))
+
+
+def test_headers_named_with_underscores_or_authentication() -> None:
+    headers = {"api_key": ["a"], "Authentication": ["b"], "X-Request-Id": ["c"]}
+    assert redact_headers(headers) == {
+        "api_key": [MASK],
+        "Authentication": [MASK],
+        "X-Request-Id": ["c"],
+    }
+
+
+def test_a_message_that_quotes_a_secret_without_its_field_name() -> None:
+    arguments = (
+        '{"user": "ada", "password": "Pw8fT2xQ7vLm4Nz", "token": "sk-proj-' + "a1B2" * 8 + '"}'
+    )
+    message = (
+        "password: 'Pw8fT2xQ7vLm4Nz' is too short; token: 'sk-proj-" + "a1B2" * 8 + "' is too long"
+    )
+    assert redact_text(message).startswith("password: 'Pw8fT2xQ7vLm4Nz'")  # no field shape here
+    assert (
+        redact_quoting(message, arguments)
+        == f"password: '{MASK}' is too short; token: '{MASK}' is too long"
+    )
 
 
 def test_added_patterns_are_masked_and_found() -> None:

@@ -14,9 +14,11 @@ from vizlib.secrets import (
     mask_fragments,
     redact_headers,
     redact_parts,
+    redact_quoting,
     redact_text,
     redact_url,
 )
+from vizlib.secrets.records import redact_body, redact_stream
 
 __all__ = [
     "MASK",
@@ -24,8 +26,11 @@ __all__ = [
     "is_secret_header",
     "is_secret_param",
     "mask_fragments",
+    "redact_body",
     "redact_headers",
     "redact_parts",
+    "redact_quoting",
+    "redact_stream",
     "redact_text",
     "redact_url",
 ]

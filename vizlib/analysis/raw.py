@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import orjson
 
 from vizlib.cassette import Cassette
-from vizlib.records import Body, Headers
-from vizlib.redact import redact_headers, redact_text, redact_url
+from vizlib.records import Body, Decoded, Headers
+from vizlib.redact import redact_body, redact_headers, redact_stream, redact_url
 
 MAX_BODY_CHARS = 200_000
 
@@ -30,7 +30,8 @@ def _headers(headers: Headers, *, redact: bool) -> str:
     return "\n".join(f"{k}: {v}" for k, values in shown.items() for v in values)
 
 
-def _body(body: Body, *, redact: bool) -> str:
+def _body(body: Body, *, redact: bool, stream: Decoded | None = None) -> str:
+    """A body as text; `stream`: the decoded stream it is, where a secret may span events."""
     if isinstance(body, bytes):
         text = f"<{len(body):,} bytes of binary data>"
     else:
@@ -39,7 +40,8 @@ def _body(body: Body, *, redact: bool) -> str:
         except orjson.JSONDecodeError:
             text = body
     if redact:  # before the cut, so a key cut in two is still found whole
-        text = redact_text(text)
+        streamed = stream is not None and text is body
+        text = redact_stream(text, stream) if stream is not None and streamed else redact_body(text)
     if len(text) > MAX_BODY_CHARS:
         text = text[:MAX_BODY_CHARS] + f"\n… {len(text) - MAX_BODY_CHARS:,} more characters"
     return text
@@ -47,7 +49,8 @@ def _body(body: Body, *, redact: bool) -> str:
 
 def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -> RawExchange:
     """The interaction's exchange as text; `redact=False` only for one's own eyes."""
-    exchange = cassette.records[interaction].exchange
+    record = cassette.records[interaction]
+    exchange = record.exchange
     request, response = exchange.request, exchange.response
     url = redact_url(request.url) if redact else request.url
     return RawExchange(
@@ -56,5 +59,7 @@ def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -
         request_body=_body(request.body, redact=redact),
         status=response.status,
         response_headers=_headers(response.headers, redact=redact),
-        response_body=_body(response.body, redact=redact),
+        response_body=_body(
+            response.body, redact=redact, stream=record.decoded if record.decoded.stream else None
+        ),
     )

@@ -16,6 +16,7 @@ from vizlib.secrets.mask import (
     mask_spans,
     redact_headers,
     redact_parts,
+    redact_quoting,
     redact_text,
     redact_url,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "mask_spans",
     "redact_headers",
     "redact_parts",
+    "redact_quoting",
     "redact_text",
     "redact_url",
     "remembering",

@@ -29,6 +29,22 @@ def redact_text(text: str) -> str:
     return mask_spans(text, scan(text))
 
 
+def redact_quoting(text: str, source: str) -> str:
+    """`redact_text` of a message that may quote `source`, with `source`'s secrets masked too.
+
+    A check's message (a schema validator's, say) quotes a value without the
+    field name or shape that marks it secret in `source`; each secret found
+    there is masked wherever the message holds it: as written, decoded, or as
+    Python writes it (`repr`).
+    """
+    masked = redact_text(text)
+    for secret in scan(source):
+        for form in {source[secret.start : secret.end], secret.value, repr(secret.value)[1:-1]}:
+            if form:
+                masked = masked.replace(form, MASK)
+    return masked
+
+
 def redact_parts(parts: Sequence[str]) -> list[str]:
     """`redact_text` of each part; none is scanned where the parts joined hold nothing to find.
 

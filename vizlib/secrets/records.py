@@ -16,6 +16,8 @@ import string
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+import orjson
+
 from vizlib.records import (
     Body,
     Chunk,
@@ -26,7 +28,14 @@ from vizlib.records import (
     ToolCall,
     Usage,
 )
-from vizlib.secrets.mask import mask_fragments, redact_headers, redact_text, redact_url
+from vizlib.secrets.mask import (
+    MASK,
+    mask_fragments,
+    mask_spans,
+    redact_headers,
+    redact_text,
+    redact_url,
+)
 from vizlib.secrets.placeholders import is_placeholder, strip_scheme
 from vizlib.secrets.rules import ACCOUNT_HEADERS, SESSION_HEADERS, is_secret_header, shapes
 from vizlib.secrets.scan import Secret, scan
@@ -154,20 +163,112 @@ def exchange_secrets(exchange: Exchange) -> list[Found]:
     return out
 
 
+def redact_body(text: str) -> str:
+    """`redact_text` of a body, and each base64 run in it that decodes to a secret masked whole.
+
+    The runs are those `exchange_secrets` decodes, so a secret `vizlib check`
+    reports inside one (a `data:` URL of a `.env` file, say) is masked too.
+    """
+    masked = redact_text(text)
+    spans = []
+    for run in base64_runs(masked):
+        inner = _decoded_base64(run.group(0))
+        if inner and scan(inner):
+            spans.append(Secret("base64", run.start(), run.end(), run.group(0)))
+    return mask_spans(masked, spans)
+
+
 def _masked_body(body: Body) -> Body:
-    return redact_text(body) if isinstance(body, str) else body
+    return redact_body(body) if isinstance(body, str) else body
 
 
-def _masked_chunk(chunk: Chunk, deltas: dict[tuple[int, int], str]) -> Chunk:
+# A stream's deltas joined are where a secret spread over several events is found: these
+# kinds' texts are joined per kind, tool-call arguments per call.
+_STREAMED_KINDS = ("text", "reasoning")
+
+
+def _streamed_masks(decoded: Decoded) -> dict[int, list[tuple[str, str]]]:
+    """Per chunk (by seq), its deltas that hold part of a secret spread over several events.
+
+    Each streamed text (a kind's deltas, a call's arguments) is masked as a
+    whole, as `mask_fragments` does; a chunk's delta is listed, with what it
+    becomes, where that masks characters that masking the delta alone leaves.
+    """
+    lanes = [
+        tuple((c.seq, c.text) for c in decoded.chunks if c.kind == kind) for kind in _STREAMED_KINDS
+    ]
+    lanes += [call.fragments for call in decoded.tool_calls]
+    pieces: dict[int, list[tuple[str, str]]] = {}
+    for lane in lanes:
+        if len(lane) < 2:
+            continue
+        for (seq, delta), (_, masked) in zip(lane, mask_fragments(lane), strict=True):
+            if masked != delta and masked != redact_text(delta):
+                pieces.setdefault(seq, []).append((delta, masked))
+    return pieces
+
+
+def _without_pieces(raw: str, pieces: list[tuple[str, str]]) -> str:
+    """An event's text with each delta (a whole JSON string in it) replaced by its masked form.
+
+    A delta is replaced where JSON writes it once in the event; otherwise the
+    whole event is masked, since which one holds the secret cannot be told.
+    """
+    for delta, masked in pieces:
+        quoted = orjson.dumps(delta).decode()
+        if raw.count(quoted) != 1:
+            return MASK
+        raw = raw.replace(quoted, orjson.dumps(masked).decode())
+    return raw
+
+
+def _masked_chunk(
+    chunk: Chunk,
+    deltas: dict[tuple[int, int], str],
+    pieces: dict[int, list[tuple[str, str]]],
+) -> Chunk:
     delta = chunk.args_delta
     if delta is not None and chunk.tool_index is not None:
         delta = deltas.get((chunk.tool_index, chunk.seq), redact_text(delta))
+    raw, text = redact_text(chunk.raw), redact_text(chunk.text)
+    spread = pieces.get(chunk.seq)
+    if spread:
+        raw = _without_pieces(raw, spread)
+        text = next((masked for piece, masked in spread if piece == chunk.text), text)
     return chunk._replace(
-        raw=redact_text(chunk.raw),
-        text=redact_text(chunk.text),
+        raw=raw,
+        text=text,
         args_delta=delta,
         error=None if chunk.error is None else redact_text(chunk.error),
     )
+
+
+def redact_stream(body: str, decoded: Decoded) -> str:
+    """`redact_body` of a stream's body, where a secret spread over several events is masked too.
+
+    Each event holding part of one is found in order, as recorded, and masked
+    as its chunk is in `redact_interaction`; where one is not written whole
+    in the body (data over several lines), the body is rebuilt from the
+    masked events.
+    """
+    pieces = _streamed_masks(decoded)
+    if not pieces:
+        return redact_body(body)
+    parts, at = [], 0
+    for chunk in decoded.chunks:
+        spread = pieces.get(chunk.seq)
+        if not spread:
+            continue
+        found = body.find(chunk.raw, at)
+        if found < 0:
+            return "".join(
+                f"data: {_without_pieces(redact_text(c.raw), pieces.get(c.seq, []))}\n\n"
+                for c in decoded.chunks
+            )
+        parts += [redact_body(body[at:found]), _without_pieces(redact_text(chunk.raw), spread)]
+        at = found + len(chunk.raw)
+    parts.append(redact_body(body[at:]))
+    return "".join(parts)
 
 
 def _masked_call(call: ToolCall) -> ToolCall:
@@ -179,9 +280,10 @@ def _masked_call(call: ToolCall) -> ToolCall:
 def _masked_decoded(decoded: Decoded) -> Decoded:
     calls = tuple(_masked_call(c) for c in decoded.tool_calls)
     deltas = {(c.tool_index, seq): delta for c in calls for seq, delta in c.fragments}
+    pieces = _streamed_masks(decoded)
     return replace(
         decoded,
-        chunks=tuple(_masked_chunk(c, deltas) for c in decoded.chunks),
+        chunks=tuple(_masked_chunk(c, deltas, pieces) for c in decoded.chunks),
         messages=tuple(
             replace(
                 m,
@@ -208,6 +310,7 @@ def redact_interaction(interaction: Interaction) -> Interaction:
     """The interaction with secrets masked in everything it shows, raw events included."""
     exchange = interaction.exchange
     request, response = exchange.request, exchange.response
+    decoded = interaction.decoded
     masked = replace(
         exchange,
         request=replace(
@@ -219,10 +322,20 @@ def redact_interaction(interaction: Interaction) -> Interaction:
         response=replace(
             response,
             headers=redact_headers(response.headers),
-            body=_masked_body(response.body),
+            body=redact_stream(response.body, decoded)
+            if decoded.stream and isinstance(response.body, str)
+            else _masked_body(response.body),
         ),
     )
-    return Interaction(masked, _masked_decoded(interaction.decoded))
+    return Interaction(masked, _masked_decoded(decoded))
 
 
-__all__ = ["Found", "Secret", "exchange_secrets", "header_rule", "redact_interaction"]
+__all__ = [
+    "Found",
+    "Secret",
+    "exchange_secrets",
+    "header_rule",
+    "redact_body",
+    "redact_interaction",
+    "redact_stream",
+]

@@ -158,8 +158,8 @@ SHAPES: list[Rule] = [
     ),
     _rule(
         "secret/basic-auth",
-        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/\s:@\"'<>\\]+:[^/\s@\"'<>\\]+)@",
-        "user:password@ in a URL",
+        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/\s:@\"'<>\\]*:[^/\s@\"'<>\\]+)@",
+        "user:password@ in a URL (the user name may be empty)",
         "@",
     ),
     _rule(
@@ -276,8 +276,8 @@ SESSION_HEADERS = frozenset(
     {"cookie", "set-cookie", "x-session-id", "azureml-model-session", "dg-project-id"}
 )
 _SECRET_HEADER_NAME = re.compile(
-    r"(?:^|-)(?:auth|authorization|api-?key|key|secret|token|password|credentials?|session|"
-    r"session-id|signature)$"
+    r"(?:^|[-_])(?:auth|authentication|authorization|api[-_]?key|key|secret|token|password|"
+    r"credentials?|session|session[-_]id|signature)$"
 )
 
 
@@ -302,8 +302,8 @@ _SECRET_PARAM = re.compile(
     r"(?:^|_)(?:key|api_?key|token|secret|signature|sig|password|passwd|pwd|auth|credential)$"
 )
 _SECRET_FIELD = re.compile(
-    r"(?:^|_)(?:api_?key|access_?key|secret_?key|private_?key|secret|password|passwd"
-    r"|credentials?)$|_token$"
+    r"(?:^|_)(?:api_?key|access_?key|secret_?key|private_?key|secret|password|passwd|pwd"
+    r"|credentials?|auth|authorization)$|_token$"
 )
 OAUTH_FIELDS = frozenset(
     {"access_token", "refresh_token", "id_token", "client_secret", "session_token", "auth_token"}

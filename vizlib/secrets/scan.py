@@ -35,8 +35,8 @@ from vizlib.secrets.rules import (
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]{0,60}\Z")  # a parameter's name, before its `=`
 _VALUE = re.compile(r"[^&\s\"'<>\\#]{1,8192}")
-_BEFORE_NAME = frozenset("?&; \t\r\n\"'")
-_FIELD_HINT_WORDS = r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd)\\*\""
+_BEFORE_NAME = frozenset("?&;# \t\r\n\"'")  # what may stand before a parameter's name
+_FIELD_HINT_WORDS = r"(?:key|token|secret|passw[a-z_]*|credentials?|pwd|auth|authorization)\\*\""
 _FIELD_HINT = re.compile(_FIELD_HINT_WORDS + r"\s*:")
 _LONG_FIELD_HINT = _FIELD_HINT_WORDS + linear.spaces() + "*:"  # the same, for RE2
 _TOKEN_ESCAPE = re.compile(r"\\u00(?:3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|2[dDeE]|5[fF])")
@@ -159,6 +159,24 @@ def _params(text: str) -> Iterator[Secret]:
         equals = text.find("=", equals + 1)
 
 
+# A multipart form's field: its part's headers (one names it), a blank line, then its value.
+# `name=` holds a `=`, so a text with one never passes for one that holds nothing.
+_FORM_FIELD = re.compile(
+    r'(?i:content-disposition:[ \t]*form-data;[^\r\n]*?\bname=")([^"\r\n]{1,60})"[^\r\n]*'
+    r"(?:\r?\n[^\r\n]+){0,20}?\r?\n\r?\n([^\r\n]{1,8192})"
+)
+
+
+def _form_fields(text: str, lowered: str) -> Iterator[Secret]:
+    """Values of credential-named fields of a multipart form (`name="api_key"`)."""
+    if "form-data" not in lowered:
+        return
+    for match in _FORM_FIELD.finditer(text):
+        if is_secret_param(match.group(1)):
+            found = _named(match.group(1), match.group(2))
+            yield Secret(found.rule, match.start(2), match.end(2), found.value, found.real)
+
+
 def _documents(text: str) -> Iterator[Any]:
     """JSON documents in a text: the whole of it, or one per line (SSE `data:`, NDJSON)."""
     if len(text) > MAX_JSON_CHARS:
@@ -264,7 +282,14 @@ def _scan(text: str) -> list[Secret]:
     rules = candidates(lowered)
     if _nothing_to_find(text, lowered, rules):
         return []  # what the three finders would each find: nothing (most texts are this)
-    return _merge([*_shapes(text, lowered, rules), *_params(text), *_structured(text, lowered)])
+    return _merge(
+        [
+            *_shapes(text, lowered, rules),
+            *_params(text),
+            *_form_fields(text, lowered),
+            *_structured(text, lowered),
+        ]
+    )
 
 
 def _nothing_to_find(text: str, lowered: str, rules: list[Rule]) -> bool:

@@ -28,7 +28,8 @@ from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
 from vizlib.corpus import collector_paused
-from vizlib.redact import redact_text
+from vizlib.records import Decoded
+from vizlib.redact import redact_body, redact_stream
 from vizlib.secrets import remembering
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
 from vizlib.standalone.frames import CassetteRows, SplitFrames
@@ -266,20 +267,29 @@ def transcript_panel(ctx: Context) -> Panel:
     return Panel("Transcript", render("transcript.html.j2", turns=turns, capped=capped))
 
 
-def _download(body: object, *, redact: bool) -> str | None:
-    """The body's full text for the download button, where it is text and small enough."""
+def _download(body: object, *, redact: bool, stream: Decoded | None = None) -> str | None:
+    """The body's full text for the download button, where it is text and small enough.
+
+    `stream`: the decoded stream the body is, where a secret may span events.
+    """
     if not isinstance(body, str) or len(body) > DOWNLOAD_CAP:
         return None
-    return redact_text(body) if redact else body
+    if not redact:
+        return body
+    return redact_body(body) if stream is None else redact_stream(body, stream)
 
 
 def raw_panel(ctx: Context) -> Panel:
     """The request and response as text; bodies cut at `RAW_CAP`, downloadable when small."""
     raw = raw_exchange(ctx.cassette, ctx.interaction, redact=ctx.redact)
-    exchange = ctx.cassette.records[ctx.interaction].exchange
+    record = ctx.cassette.records[ctx.interaction]
+    exchange, stream = record.exchange, record.decoded if record.decoded.stream else None
     downloads = {}
-    for side, body in (("request", exchange.request.body), ("response", exchange.response.body)):
-        text = _download(body, redact=ctx.redact)
+    for side, body, decoded in (
+        ("request", exchange.request.body, None),
+        ("response", exchange.response.body, stream),
+    ):
+        text = _download(body, redact=ctx.redact, stream=decoded)
         if text is not None:
             ctx.data[f"body-{side}-{ctx.key}"] = text
             downloads[side] = f"body-{side}-{ctx.key}"
