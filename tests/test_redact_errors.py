@@ -8,11 +8,14 @@ import random
 import string
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 import vizlib
-from tests.pages import readable
+from tests.pages import payloads, readable
+from vizlib.analysis.assembly import assemble
+from vizlib.analysis.raw import raw_exchange
 from vizlib.check import run_check
 from vizlib.cli import main
 from vizlib.standalone.build import report_html
@@ -156,3 +159,124 @@ def test_a_key_streamed_across_text_chunks_is_masked_in_every_hover_label() -> N
     assert labels[1:3] == ["", ""]
     # without the cross-chunk pass each piece alone does not look like a key
     assert vizlib.redact.redact_text(pieces[2]) == pieces[2]
+
+
+def _chat_chunk(delta: dict[str, object], finish: str | None = None) -> str:
+    event = {
+        "id": "chatcmpl-2",
+        "object": "chat.completion.chunk",
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    return f"data: {json.dumps(event)}\n\n"
+
+
+def spread_secrets_stream(key: str, password: str, size: int) -> str:
+    """A chat stream whose text spells out `key` and whose tool call sends `password`, each
+    over events of `size` characters, as a model streams what it repeats."""
+    text = f"Sure. Your key is {key} - keep it safe."
+    arguments = json.dumps({"user": "ada", "password": password})
+    call = {"index": 0, "id": "call_1", "type": "function"}
+    body = [_chat_chunk({"role": "assistant", "content": ""})]
+    body += [_chat_chunk({"content": text[i : i + size]}) for i in range(0, len(text), size)]
+    body.append(_chat_chunk({"tool_calls": [{**call, "function": {"name": "login"}}]}))
+    body += [
+        _chat_chunk(
+            {"tool_calls": [{"index": 0, "function": {"arguments": arguments[i : i + size]}}]}
+        )
+        for i in range(0, len(arguments), size)
+    ]
+    body += [_chat_chunk({}, "tool_calls"), "data: [DONE]\n\n"]
+    return _vcrpy([(200, "text/event-stream", "".join(body))])
+
+
+def _deltas(events: str) -> tuple[str, str]:
+    """The text and the tool-call arguments a stream's `data:` events carry, each joined."""
+    text, arguments = [], []
+    for line in events.splitlines():
+        try:
+            value = json.loads(line.removeprefix("data: "))
+        except ValueError:
+            continue
+        delta = value["choices"][0]["delta"] if isinstance(value, dict) else {}
+        text.append(delta.get("content") or "")
+        for call in delta.get("tool_calls", []):
+            arguments.append(call.get("function", {}).get("arguments") or "")
+    return "".join(text), "".join(arguments)
+
+
+@pytest.mark.parametrize("size", [3, 7, 16])
+def test_secrets_spread_over_events_are_masked_in_raw_events_and_bodies(size: int) -> None:
+    key, password = openai_key(3), "Pw8fT2xQ7vLm4NzK"
+    c = vizlib.load(spread_secrets_stream(key, password, size), name="spread.yaml")
+    # the wire: neither secret is in any one event
+    assert not any(key in raw or password in raw for raw in c.chunks.raw)
+    assert _deltas("\n".join(c.chunks.raw)) == (
+        f"Sure. Your key is {key} - keep it safe.",
+        json.dumps({"user": "ada", "password": password}),
+    )
+    masked_text = f"Sure. Your key is {MASK} - keep it safe."
+    masked_arguments = json.dumps({"user": "ada", "password": MASK})
+    redacted = c.redacted()
+    assert "".join(redacted.chunks[redacted.chunks.kind == "text"].text) == masked_text
+    # every event stays one row, each still JSON, and their deltas join to the masked texts
+    assert len(redacted.chunks) == len(c.chunks)
+    body = redacted.records[0].exchange.response.body
+    assert _deltas("\n".join(redacted.chunks.raw)) == (masked_text, masked_arguments)
+    assert _deltas(body) == (masked_text, masked_arguments)
+    raw = raw_exchange(c, 0)
+    assert _deltas(raw.response_body) == (masked_text, masked_arguments)
+    assert _deltas(raw_exchange(c, 0, redact=False).response_body)[0] == masked_text.replace(
+        MASK, key
+    )
+    page = readable(report_html([c]))
+    (download,) = [
+        value
+        for payload in payloads(report_html([c]))
+        for name, value in payload["data"].items()  # type: ignore[attr-defined]
+        if name.startswith("body-response")
+    ]
+    assert _deltas(download) == (masked_text, masked_arguments)
+    for piece in (key[i : i + 8] for i in range(len(key) - 8)):
+        assert piece not in page
+
+
+def test_a_secret_an_error_quotes_from_the_file_is_masked(tmp_path: Path) -> None:
+    # an httprr trace whose response length is short: the error quotes what follows it
+    token = "ghp_" + "".join(random.Random(4).choices(string.ascii_letters + string.digits, k=36))
+    request = b"GET /user HTTP/1.1\r\nHost: api.example.com\r\n\r\n"
+    response = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"token": "%s"}' % (
+        token.encode()
+    )
+    short = len(token) + 3
+    trace = b"httprr trace v1\n%d %d\n" % (len(request), len(response) - short)
+    path = tmp_path / "token.httprr"
+    path.write_bytes(trace + request + response)
+    with pytest.raises(vizlib.CassetteError) as raised:
+        vizlib.load(path)
+    assert "expected" in str(raised.value)
+    assert MASK in str(raised.value)
+    assert token not in str(raised.value)
+    assert token not in vizlib.load_many(tmp_path, cache=False, progress=False).errors.to_csv()
+    for command in (["summary", str(path)], ["check", "--no-cache", str(path)]):
+        result = CliRunner().invoke(main, command)
+        assert "token.httprr" in result.output
+        assert token not in result.output
+    assert token in path.read_text()  # the input is untouched
+
+
+def test_a_schema_check_that_quotes_a_password_shows_it_masked() -> None:
+    password = "Pw8fT2xQ7vLm4NzK"
+    document = yaml.safe_load(spread_secrets_stream(openai_key(5), password, 7))
+    request = document["interactions"][0]["request"]
+    body = json.loads(request["body"])
+    schema = {"type": "object", "properties": {"password": {"type": "string", "minLength": 40}}}
+    body["tools"] = [{"type": "function", "function": {"name": "login", "parameters": schema}}]
+    request["body"] = json.dumps(body)
+    c = vizlib.load(yaml.safe_dump(document), name="schema.yaml")
+    (recorded,) = assemble(c, 0)
+    assert recorded.schema.valid is False
+    assert recorded.schema.message == f"password: '{password}' is too short"
+    (shown,) = assemble(c, 0, redact=True)
+    assert shown.schema.message == f"password: '{MASK}' is too short"
+    assert password not in readable(report_html([c]))

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from vizlib.records import Interaction, ToolCall, ToolCallRef
+from vizlib.secrets import redact_text
 from vizlib.threads import Link, request_messages, run_links
 
 
@@ -70,7 +71,9 @@ def describe_change(call: ToolCall, sent: ToolCallRef) -> str | None:
     made, made_ok = parse_arguments(call.arguments)
     back, back_ok = parse_arguments(sent.arguments)
     if made_ok and isinstance(made, dict) and not (back_ok and isinstance(back, dict)):
-        shown = sent.arguments if len(sent.arguments) <= 40 else sent.arguments[:39] + "…"
+        # masked before it is cut: a key cut short no longer has the shape that finds it
+        masked = redact_text(sent.arguments)
+        shown = masked if len(masked) <= 40 else masked[:39] + "…"
         return f"sent back as a plain string ({shown!r}) instead of its JSON arguments"
     if not made_ok and back_ok:
         return "arguments that were not JSON sent back re-encoded"

@@ -7,7 +7,9 @@ class CassetteError(ValueError):
     """A cassette, or part of one, could not be read.
 
     The message names the file, and where known the interaction (0-based) and
-    the event or line, then says what was expected and what was found.
+    the event or line, then says what was expected and what was found. What
+    it quotes of the input has its secrets masked: errors are printed, logged
+    and shown in reports.
     """
 
     def __init__(
@@ -18,7 +20,9 @@ class CassetteError(ValueError):
         interaction: int | None = None,
         event: int | str | None = None,
     ) -> None:
-        self.reason = reason
+        from vizlib.secrets import redact_text  # noqa: PLC0415 - the engine imports this module
+
+        self.reason = redact_text(reason)
         self.file = file
         self.interaction = interaction
         self.event = event

@@ -10,7 +10,7 @@ import orjson
 
 from vizlib.cassette import Cassette
 from vizlib.conversation import parse_arguments
-from vizlib.redact import mask_fragments, redact_text
+from vizlib.redact import mask_fragments, redact_quoting, redact_text
 from vizlib.schema import SchemaCheck, check_schema
 
 
@@ -33,10 +33,11 @@ class CallAssembly:
     pretty: str
 
     def redacted(self) -> CallAssembly:
-        """A copy whose shown text (fragments, arguments, result) has secrets masked.
+        """A copy whose shown text has secrets masked: fragments, arguments, result and checks.
 
         Secrets are found in the assembled arguments, and each fragment is
-        masked to match, so no position of the assembly shows part of one.
+        masked to match, so no position of the assembly shows part of one. The
+        schema check's message and the round trip's change quote the arguments.
         """
         return replace(
             self,
@@ -44,6 +45,10 @@ class CallAssembly:
             arguments=redact_text(self.arguments),
             pretty=redact_text(self.pretty),
             result=redact_text(self.result) if self.result is not None else None,
+            schema=replace(
+                self.schema, message=redact_quoting(self.schema.message, self.arguments)
+            ),
+            change=redact_text(self.change) if self.change is not None else None,
         )
 
     def at(self, seq: int) -> tuple[str, str]:
