@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -163,6 +164,46 @@ def test_diff_pages_redact_secrets(tmp_path: Path, redact: bool) -> None:
     assert CliRunner().invoke(main, args).exit_code == 0
     page = (tmp_path / "d.html").read_text()
     assert ("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123" in page) is (not redact)
+
+
+def _login_cassette(password: str, token: str, model: str) -> str:
+    """A chat request whose parameters carry a password and a session token, as an agent's may."""
+    document = yaml.safe_load(synthetic_cassette(30, seed=1))
+    request = document["interactions"][0]["request"]
+    body = yaml.safe_load(request["body"])
+    body.update(model=model, login={"user": "ada", "password": password}, session_token=token)
+    request["body"] = json.dumps(body)
+    return yaml.safe_dump(document, sort_keys=False, width=10_000)
+
+
+@pytest.mark.parametrize("redact", [True, False])
+def test_credential_fields_that_changed_are_masked_in_the_diff(
+    tmp_path: Path, redact: bool
+) -> None:
+    # a page that masks the finished HTML misses fields: its quotes are `&#34;` by then
+    secrets = [
+        "Pw8fT2xQ7vLm4Nz",
+        "Pw3kJ9sD1hGf6Rb",
+        "tok8Hq2Lm5Xc9Vb3Nk7Pz4Ws",
+        "tok1Zr6Yt3Ua8Ei5Oq2Jd",
+    ]
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(_login_cassette(secrets[0], secrets[2], "gpt-4o-mini"))
+    new.write_text(_login_cassette(secrets[1], secrets[3], "gpt-4o"))
+    args = ["diff", str(old), str(new), "-o", str(tmp_path / "d.html")]
+    assert CliRunner().invoke(main, args + ([] if redact else ["--no-redact"])).exit_code == 0
+    page = (tmp_path / "d.html").read_text()
+    notebook = vizlib.diff(old, new, redact=redact)._repr_html_()
+    for shown in (page, notebook):
+        assert "gpt-4o-mini" in shown  # the change beside them is shown either way
+        for secret in secrets:
+            assert (secret in shown) is (not redact)
+    # compared as shown: masked, the two passwords are alike, so no change quotes one
+    (pair,) = vizlib.diff(old, new, redact=redact).cassettes
+    changed = {c.where for c in pair.interactions[0].request}
+    assert "parameter model" not in changed  # the model is a request field of its own
+    assert changed >= {"model"}
+    assert ({"parameter login", "parameter session_token"} <= changed) is (not redact)
 
 
 def test_a_revision_s_file_over_the_size_limit_is_refused_unread(

@@ -90,17 +90,18 @@ def _input_paths(x: Any) -> list[str | os.PathLike[str]]:
     return paths
 
 
-def diff(old: Any, new: Any) -> Any:
+def diff(old: Any, new: Any, *, redact: bool = True) -> Any:
     """Compare two recordings: cassettes, files, or folders (paired by relative path).
 
     Returns a view that a notebook shows as HTML; its `cassettes` list holds
-    each pair's changes and a one-line summary.
+    each pair's changes and a one-line summary. Secrets are redacted unless
+    `redact=False`.
     """
     from vizlib.analysis.diff import diff_many  # noqa: PLC0415 - loaded on first use
     from vizlib.views.diffview import DiffView  # noqa: PLC0415
 
     before, after = named_cassettes(old), named_cassettes(new)
-    return DiffView(diff_many(before, after), _label(old), _label(new))
+    return DiffView(diff_many(before, after, redact=redact), _label(old), _label(new), redact)
 
 
 def _label(x: Any) -> str:

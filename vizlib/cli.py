@@ -342,7 +342,7 @@ def diff(inputs: tuple[str, ...], use_git: bool, output: Path, no_redact: bool) 
             sides.append({c.name: c for c in cassettes})
         before, after = sides
         labels = (inputs[0], inputs[1])
-    diffs = diff_many(before, after)
+    diffs = diff_many(before, after, redact=not no_redact)
     console = _console()
     for d in diffs:
         console.print(plain(f"{d.status:8s} {d.name}: {d.summary}"), markup=False)

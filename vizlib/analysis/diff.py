@@ -334,11 +334,19 @@ def _count(cassette: Cassette) -> str:
     return f"{len(cassette)} interaction{'s' if len(cassette) != 1 else ''}"
 
 
-def diff_many(old: dict[str, Cassette], new: dict[str, Cassette]) -> list[CassetteDiff]:
+def diff_many(
+    old: dict[str, Cassette], new: dict[str, Cassette], *, redact: bool = True
+) -> list[CassetteDiff]:
     """Compare cassettes paired by name (relative path); unpaired ones are added or removed.
 
-    Two single recordings are compared whatever their names.
+    Two single recordings are compared whatever their names. With `redact`
+    (the default) the recordings are compared as every view shows them, with
+    secrets masked, so no change quotes one: a secret that changed and
+    nothing else leaves the pair the same.
     """
+    if redact:
+        old = {name: cassette.redacted() for name, cassette in old.items()}
+        new = {name: cassette.redacted() for name, cassette in new.items()}
     if len(old) == 1 and len(new) == 1:
         old = {next(iter(new)): next(iter(old.values()))}
     out = []

@@ -26,7 +26,11 @@ def _percent(value: float) -> str:
 def diff_html(
     diffs: Sequence[CassetteDiff], old_label: str, new_label: str, *, redact: bool = True
 ) -> str:
-    """The diff as an HTML fragment (autoescaped; unchanged parts folded; secrets masked)."""
+    """The diff as an HTML fragment (autoescaped; unchanged parts folded; secrets masked).
+
+    The changes hold what `diff_many` compared, masked there where it redacts;
+    `redact` masks key shapes in the rest of the page (labels, file names).
+    """
     counts = sorted(Counter(d.status for d in diffs).items())
     page = render(
         "diff.html.j2",
@@ -43,10 +47,17 @@ def diff_html(
 class DiffView:
     """What `vizlib.diff` returns: the compared cassettes, shown as HTML in a notebook."""
 
-    def __init__(self, diffs: Sequence[CassetteDiff], old_label: str, new_label: str) -> None:
+    def __init__(
+        self,
+        diffs: Sequence[CassetteDiff],
+        old_label: str,
+        new_label: str,
+        redact: bool = True,
+    ) -> None:
         self.cassettes = list(diffs)
         self.old_label = old_label
         self.new_label = new_label
+        self.redact = redact
 
     def __repr__(self) -> str:
         lines = [f"{d.status:8s} {d.name}: {d.summary}" for d in self.cassettes]
@@ -54,5 +65,5 @@ class DiffView:
 
     def _repr_html_(self) -> str:
         return f"<style>{style()}</style>" + diff_html(
-            self.cassettes, self.old_label, self.new_label
+            self.cassettes, self.old_label, self.new_label, redact=self.redact
         )
