@@ -529,6 +529,28 @@ def test_credential_names_and_urls(text: str, masked: str) -> None:
     assert redact_text(text) == masked
 
 
+CONFIG = 'File: config/settings.json (4 lines)\n{\n  "db": {"password": "Pw8fT2xQ7vLm4Nz"},\n  "api_key": "JCuM2bxTq8LmNz4Wc7Rt"\n}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CONFIG,  # a file a tool read, after its header line
+        json.dumps({"role": "tool", "content": CONFIG}),  # the same, sent back in a request
+        f"The config is:\n```json\n{CONFIG.split(chr(10), 1)[1]}\n```\nShall I fix it?",
+        CONFIG[: CONFIG.index("api_key") + 20],  # cut short
+    ],
+)
+def test_credential_fields_quoted_in_text_that_is_not_json(text: str) -> None:
+    shown = redact_text(text)
+    assert "Pw8fT2xQ7vLm4Nz" not in shown
+    assert "JCuM2bxTq8LmNz4Wc7Rt"[:12] not in shown
+    assert MASK in shown
+    assert "config/settings.json" in shown or "The config" in shown or "tool" in shown
+    ordinary = text.replace("password", "passage").replace("api_key", "api_url")
+    assert redact_text(ordinary) == ordinary  # the same text, no credential's name: unchanged
+
+
 def test_multipart_form_fields_named_like_credentials() -> None:
     part = '--b0\r\nContent-Disposition: form-data; name="{}"{}\r\n\r\n{}\r\n'
     form = (

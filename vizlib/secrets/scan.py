@@ -223,6 +223,11 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     if not (escaped or _field_hint(text.lower() if lowered is None else lowered)):
         return
     seen: set[str] = set()
+    for field, quoted in _quoted_pairs(text):
+        if is_secret_field(field) and quoted not in seen:
+            found = _named(field, quoted)
+            seen.add(quoted)
+            yield from _locate(text, quoted, found.rule, found.real)
     for document in _documents(text):
         for name, value in _walk(document):
             if value in seen:
@@ -232,6 +237,12 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
                 seen.add(value)
                 yield from _locate(text, value, found.rule, found.real)
                 continue
+            if '"' in value and _field_hint(value.lower()):  # JSON quoted in a string
+                for inner, quoted in _quoted_pairs(value):
+                    if is_secret_field(inner) and quoted not in seen:
+                        found = _named(inner, quoted)
+                        seen.add(quoted)
+                        yield from _locate(text, quoted, found.rule, found.real)
             if escaped and len(value) >= 8:
                 for secret in _shapes(value) if hiding or not _plain(value) else ():
                     part = secret.value
@@ -242,6 +253,22 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
                     if secret.value not in seen:
                         seen.add(secret.value)
                         yield from _locate(text, secret.value, secret.rule, secret.real)
+
+
+# A `"name": "value"` pair wherever it is written: in prose, a fenced block, a file's text
+# after a header line, JSON cut short; the name as a credential field's may be.
+_QUOTED_PAIR = re.compile(
+    r'"([A-Za-z0-9_.\- ]{1,60})"[ \t]*:[ \t\r\n]*"((?:[^"\\\r\n]|\\.){1,8192})"'
+)
+
+
+def _quoted_pairs(text: str) -> Iterator[tuple[str, str]]:
+    """Each `"name": "string"` pair in a text that need not be JSON, the string decoded."""
+    for match in _QUOTED_PAIR.finditer(text):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            value = orjson.loads(f'"{match.group(2)}"')
+            if value:
+                yield match.group(1), value
 
 
 def _plain(value: str) -> bool:
