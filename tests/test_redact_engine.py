@@ -520,8 +520,19 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
             "redis://:Gn6QD67bKSqqy2VY9vNbccmV@redis.example.com:6379/0",
             f"redis://{MASK}@redis.example.com:6379/0",
         ),
-        # not credentials: a field and a parameter of the same words
+        # a bare `token` or `key` where its value is written as a generated credential is
+        (f'{{"ok": true, "token": "{MCP_TOKEN}"}}', f'{{"ok": true, "token": "{MASK}"}}'),
+        (f'{{"key": "{MCP_TOKEN}"}}', f'{{"key": "{MASK}"}}'),
+        # not credentials: a field and a parameter of the same words, a logprob, a setting
         ('{"author": "ada", "authored": true}', '{"author": "ada", "authored": true}'),
+        (
+            '{"token": " understanding", "logprob": -0.25, "bytes": [32, 117]}',
+            '{"token": " understanding", "logprob": -0.25, "bytes": [32, 117]}',
+        ),
+        (
+            '{"key": "temperature_setting_v2", "value": 0.2}',
+            '{"key": "temperature_setting_v2", "value": 0.2}',
+        ),
         ("https://h/p#section=intro", "https://h/p#section=intro"),
     ],
 )

@@ -30,6 +30,7 @@ from vizlib.secrets.rules import (
     field_rule,
     is_secret_field,
     is_secret_param,
+    normalise_name,
     shapes,
 )
 
@@ -215,6 +216,29 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
                     stack.append((name, orjson.loads(item), level + 1))
 
 
+_BARE_NAMES = frozenset({"token", "key"})
+_BARE_LENGTH = 20  # a logprob's `token` or a setting's `key` is seldom this long and random
+
+
+def _masked_field(name: str, value: str) -> bool:
+    """Whether a field's value is a secret: a credential-named field's, or a bare `token`'s.
+
+    A bare `token` or `key` (a logprob's token, a setting's key) counts where
+    its value is written as a generated credential is: long, random, letters
+    and two digits or more, no space.
+    """
+    if is_secret_field(name):
+        return True
+    return (
+        normalise_name(name) in _BARE_NAMES
+        and len(value) >= _BARE_LENGTH
+        and not any(c.isspace() for c in value)
+        and sum(c.isdigit() for c in value) >= 2
+        and any(c.isalpha() for c in value)
+        and looks_random(value)
+    )
+
+
 def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
     escaped = "\\u" in text or "\\/" in text
@@ -224,7 +248,7 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
         return
     seen: set[str] = set()
     for field, quoted in _quoted_pairs(text):
-        if is_secret_field(field) and quoted not in seen:
+        if _masked_field(field, quoted) and quoted not in seen:
             found = _named(field, quoted)
             seen.add(quoted)
             yield from _locate(text, quoted, found.rule, found.real)
@@ -232,14 +256,14 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
         for name, value in _walk(document):
             if value in seen:
                 continue
-            if name is not None and is_secret_field(name) and value:
+            if name is not None and value and _masked_field(name, value):
                 found = _named(name, value)
                 seen.add(value)
                 yield from _locate(text, value, found.rule, found.real)
                 continue
             if '"' in value and _field_hint(value.lower()):  # JSON quoted in a string
                 for inner, quoted in _quoted_pairs(value):
-                    if is_secret_field(inner) and quoted not in seen:
+                    if _masked_field(inner, quoted) and quoted not in seen:
                         found = _named(inner, quoted)
                         seen.add(quoted)
                         yield from _locate(text, quoted, found.rule, found.real)
