@@ -509,6 +509,11 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
             f'{{"headers": {{"Authorization": "{MASK}"}}}}',
         ),
         (f'{{"auth": "{MCP_TOKEN}"}}', f'{{"auth": "{MASK}"}}'),
+        # an MCP server's headers, named as headers are: whatever the name, where it is one
+        (
+            f'{{"extra_headers": {{"X-Custom-Key": "{MCP_TOKEN}", "Accept": "text/plain"}}}}',
+            f'{{"extra_headers": {{"X-Custom-Key": "{MASK}", "Accept": "text/plain"}}}}',
+        ),
         ('{"user": "ada", "pwd": "Pw8fT2xQ7vLm4Nz"}', f'{{"user": "ada", "pwd": "{MASK}"}}'),
         # a token in a URL's fragment (an OAuth implicit-grant redirect)
         (

@@ -29,6 +29,7 @@ from vizlib.secrets.rules import (
     candidates,
     field_rule,
     is_secret_field,
+    is_secret_header,
     is_secret_param,
     normalise_name,
     shapes,
@@ -199,13 +200,22 @@ def _documents(text: str) -> Iterator[Any]:
                 continue
 
 
+HEADER = "header:"  # before a field's name in a `headers` object: a header's name
+_HEADER_RULE = "secret/api-key-header"
+
+
 def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
-    """Every string in a JSON value, with the name of the field holding it."""
+    """Every string in a JSON value, with the name of the field holding it.
+
+    The fields of an object named like `headers` (`extra_headers`, an MCP
+    tool's `headers`) are HTTP headers: their names come with `HEADER` before.
+    """
     stack: list[tuple[str | None, Any, int]] = [(None, node, depth)]
     while stack:
         name, item, level = stack.pop()
         if isinstance(item, dict):
-            stack.extend((str(k), v, level) for k, v in item.items())
+            inside = HEADER if name is not None and name.lower().endswith("headers") else ""
+            stack.extend((inside + str(k), v, level) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((name, v, level) for v in item)
         elif isinstance(item, str):
@@ -227,6 +237,8 @@ def _masked_field(name: str, value: str) -> bool:
     its value is written as a generated credential is: long, random, letters
     and two digits or more, no space.
     """
+    if name.startswith(HEADER):
+        return is_secret_header(name.removeprefix(HEADER))
     if is_secret_field(name):
         return True
     return (
@@ -257,7 +269,7 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
             if value in seen:
                 continue
             if name is not None and value and _masked_field(name, value):
-                found = _named(name, value)
+                found = _named(name, value, _HEADER_RULE if name.startswith(HEADER) else None)
                 seen.add(value)
                 yield from _locate(text, value, found.rule, found.real)
                 continue
