@@ -24,6 +24,7 @@ from typing import Any
 
 import brotli
 import pytest
+import yaml
 import zstandard
 
 import vizlib
@@ -465,3 +466,27 @@ def test_a_file_over_the_size_limit_is_not_read_to_be_hashed(
     assert corpus.names == ["a-good.yaml"]
     [message] = corpus.errors.message
     assert message.startswith("the file is 3,221,225,472 bytes; the limit is 1,073,741,824")
+
+
+def flow_alias_bomb(levels: int, tagged: bool) -> str:
+    """A billion-laughs document in flow style, each anchor straight after a key's colon."""
+    laughs = ",".join(['"lol"'] * 8)
+    parts = [f'"l0":&l0 [{laughs}]']
+    parts += [f'"l{i}":&l{i} [' + ",".join([f"*l{i - 1}"] * 8) + "]" for i in range(1, levels)]
+    tag = '"t": !!str x, ' if tagged else ""  # a tag sends the file to PyYAML
+    return '{"version": 2, "interactions": [], ' + tag + ", ".join(parts) + "}\n"
+
+
+@pytest.mark.parametrize("tagged", [False, True], ids=["fast parser", "PyYAML"])
+def test_an_alias_bomb_anchored_right_after_a_colon_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tagged: bool
+) -> None:
+    # 8**6 strings once expanded: over a limit of 1 MiB, small enough to load were it missed
+    monkeypatch.setenv("VIZLIB_MAX_ALIAS_BYTES", str(MIB))
+    text = flow_alias_bomb(6, tagged)
+    assert len(text) < 1000
+    assert len(str(yaml.safe_load(text)["l5"])) > MIB  # YAML, as PyYAML reads it
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    with pytest.raises(vizlib.CassetteError, match="YAML aliases reach more text than the limit"):
+        vizlib.load(path)

@@ -56,9 +56,10 @@ _AT_LINE_START = re.compile(
 )
 # An integer with a leading zero: octal to YAML 1.1, decimal (or `0o` octal) to YAML 1.2.
 _LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[{,:]0)|(?<=[\s\[{,:][-+]0))[0-9oO][0-9]*" + _ENDS)
-# An anchor (`&name`) starts a node: at the text's start, or after a space, `[` or `,`. The
+# An anchor (`&name`) starts a node: at the text's start (a byte order mark aside), or after
+# a space, a flow indicator (`[`, `{`, `,`) or a colon (`{"a":&x [...]}` is YAML too). The
 # pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
-ANCHOR = re.compile(r"&(?<![^\s\[,]&)\S")
+ANCHOR = re.compile("&(?<![^\\s\\[{,:\ufeff]&)\\S")
 _TRIGGERED = (
     # explicit core tags, which the two resolve by their own rules (`!!int '017'`);
     # `!!binary` is read by a handler as PyYAML reads it. Local tags come back wrapped.
