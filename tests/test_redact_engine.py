@@ -664,3 +664,13 @@ def test_raw_truncation_never_leaves_a_prefix() -> None:
     )
     shown = raw_exchange(cassette, 0, redact=True).request_body
     assert key[:10] not in shown
+
+
+def test_a_private_key_after_many_begin_lines_is_found_alone() -> None:
+    # each BEGIN line's search stops at the next one: a text of them is searched once
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + "Q" * 1600
+    key = f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----"
+    text = "-----BEGIN PRIVATE KEY-----\n" * 20_000 + key + "\nthe end"
+    (found,) = scan(text)
+    assert (found.rule, found.value) == ("secret/private-key", key)
+    assert redact_text(text).endswith(f"-----BEGIN PRIVATE KEY-----\n{MASK}\nthe end")

@@ -172,7 +172,10 @@ SHAPES: list[Rule] = [
     ),
     _rule(
         "secret/private-key",
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]{0,8192}?-----END [A-Z ]*PRIVATE KEY-----",
+        # a key's body stops at the next BEGIN: each start looks no further, so a text of
+        # many BEGIN lines is searched once, not once per line
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?:(?!-----BEGIN )[\s\S]){0,8192}?"
+        r"-----END [A-Z ]*PRIVATE KEY-----",
         "a PEM private key",
         "private key-----",
     ),
