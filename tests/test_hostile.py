@@ -41,6 +41,7 @@ from tests.hostile import (
     tool,
 )
 from tests.pages import readable
+from tests.shared import SHARED, require_shared
 from vizlib import cache as frame_cache
 from vizlib import limits
 from vizlib.errors import CassetteError
@@ -229,6 +230,55 @@ CASES: dict[str, Case] = {
                     chat_response(
                         usage={"prompt_tokens": 10**30, "completion_tokens": 2, "total_tokens": 7}
                     ),
+                )
+            ],
+        ),
+        "ok",
+    ),
+    "7 token counts written as huge floats": (
+        CONTAINERS,
+        lambda w, c: build(
+            c,
+            [
+                Call(
+                    chat_request(),
+                    chat_response(usage={"prompt_tokens": 1e308, "completion_tokens": 2e300}),
+                )
+            ],
+        ),
+        "ok",
+    ),
+    "7 streamed tool-call indexes beyond int64": (
+        CONTAINERS,
+        lambda w, c: build(
+            c,
+            [
+                Call(
+                    chat_request(),
+                    "".join(
+                        "data: "
+                        + json.dumps(
+                            {
+                                "object": "chat.completion.chunk",
+                                "choices": [{"index": 0, "delta": {"tool_calls": [call]}}],
+                            }
+                        )
+                        + "\n\n"
+                        for call in (
+                            {
+                                "index": 2**64,
+                                "id": "c1",
+                                "function": {"name": "f", "arguments": ""},
+                            },
+                            {"index": 2**64, "function": {"arguments": '{"a": 1}'}},
+                            {
+                                "index": 1e308,
+                                "id": "c2",
+                                "function": {"name": "g", "arguments": "{}"},
+                            },
+                        )
+                    ),
+                    content_type="text/event-stream",
                 )
             ],
         ),
@@ -490,3 +540,14 @@ def test_an_alias_bomb_anchored_right_after_a_colon_is_refused(
     path.write_text(text)
     with pytest.raises(vizlib.CassetteError, match="YAML aliases reach more text than the limit"):
         vizlib.load(path)
+
+
+def test_token_counts_as_large_as_a_float_are_missing_values() -> None:
+    # a real Gemini stream whose counts are 1e308: the decoder adds two, which no float holds
+    require_shared()
+    path = SHARED / "fantasy/TestGoogleCommon/gemini-2.5-flash/multi_tool_streaming.yaml"
+    text = re.sub(r'(TokenCount\\?"\s*:\s*)\d+', r"\g<1>1e308", path.read_text())
+    assert text.count("1e308") > 4
+    usage = vizlib.load(text, name="huge-counts.yaml").usage
+    assert usage.output_tokens.isna().all()
+    assert usage.input_tokens.isna().all()

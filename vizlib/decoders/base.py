@@ -45,13 +45,20 @@ def request_json(request: HttpRequest) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 def as_int(value: object) -> int | None:
-    """An integer count from a wire value, or None."""
+    """An integer count or index from a wire value, or None.
+
+    None beyond 64 bits too: no count or index is that large, and frames,
+    JSON and prices hold 64-bit integers.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
+        return value if value in _INT64 else None
+    if isinstance(value, float) and value.is_integer() and -(2.0**63) <= value < 2.0**63:
         return int(value)
     return None
 
