@@ -80,3 +80,27 @@ def test_a_file_that_is_not_a_cassette_is_one_clear_line(tmp_path: Path) -> None
     assert result.exit_code == 1
     expected = f"error: {notes}: not a cassette: found a mapping with keys shopping"
     assert result.output.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("inputs", "output"),
+    [
+        (["dir"], "dir/x.yaml"),  # a file found in an input folder
+        (["dir/*.yaml"], "dir/y.yaml"),  # a file a glob matched
+        (["c.yaml"], "hard.txt"),  # a hard link to an input
+    ],
+    ids=["in a folder", "matched by a glob", "a hard link"],
+)
+def test_check_never_writes_its_findings_over_an_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inputs: list[str], output: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dir").mkdir()
+    for name in ("dir/x.yaml", "dir/y.yaml", "c.yaml"):
+        (tmp_path / name).write_text(vizlib.sample.sample_cassette())
+    os.link(tmp_path / "c.yaml", tmp_path / "hard.txt")
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-cache", *inputs, "-o", output])
+    assert result.exit_code == 2
+    assert "is an input" in result.output
+    assert snapshot(tmp_path) == before

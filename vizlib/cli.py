@@ -405,7 +405,13 @@ def check(
     are never printed: only their kind, place, first 4 characters and length.
     Configure in pyproject.toml under [tool.vizlib.check].
     """
-    from vizlib.check import ConfigError, load_config, run_check, with_flags  # noqa: PLC0415
+    from vizlib.check import (  # noqa: PLC0415
+        ConfigError,
+        expand_paths,
+        load_config,
+        run_check,
+        with_flags,
+    )
     from vizlib.check.formats import FORMATS  # noqa: PLC0415
     from vizlib.check.human import print_human  # noqa: PLC0415
 
@@ -413,10 +419,9 @@ def check(
         config = with_flags(load_config(config_path), _rules(select), _rules(ignore), fail_on)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    if output is not None and any(
-        Path(i).exists() and output.resolve() == Path(i).resolve() for i in inputs
-    ):
-        raise click.UsageError(f"the output {output} is one of the inputs")
+    checked: list[str | Path] = [*inputs, *expand_paths(inputs)]  # and the files in folders, globs
+    if output is not None:
+        _check_output(output, checked)
     result = run_check(inputs, config, cache=not no_cache)
     if not result.files:
         raise click.UsageError("no cassette files (.yaml, .yml, .json, .har, .httprr) found")
@@ -428,7 +433,7 @@ def check(
         if output is None:
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            _write(text, output, checked)
     sys.exit(EXIT_SOME_FAILED if config.fails(result.findings) else EXIT_OK)
 
 
