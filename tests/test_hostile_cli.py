@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -141,6 +143,36 @@ def test_summary_prints_hostile_names_as_text(tmp_path: Path) -> None:
     assert f"error: {folder}/[bad].yaml: not a cassette: found a mapping with keys [/x]:smile:" in (
         result.output
     )
+
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\x1b[1A\rall files clean \u202eevil"
+SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+@pytest.mark.parametrize("output_format", ["human", "text", "github", "json", "sarif"])
+def test_check_prints_what_a_file_holds_as_text(tmp_path: Path, output_format: str) -> None:
+    # the keys of a file that is no cassette: quoted in its file/unreadable finding
+    (tmp_path / "keys.yaml").write_text(json.dumps({ESCAPES: 1}))
+    result = CliRunner().invoke(
+        main, ["check", "--no-cache", "--format", output_format, str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "file/unreadable" in result.output
+    assert "PWNED" in result.output  # the text stays, its escapes go
+    shown = json.loads(result.output) if output_format in ("json", "sarif") else result.output
+    assert not SHOWN.search(
+        json.dumps(shown, ensure_ascii=False) if not isinstance(shown, str) else shown
+    )
+
+
+def test_scrub_prints_file_names_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "scrub"
+    folder.mkdir()
+    (folder / "a\x1b[2J\x1b]0;PWNED\x1b\\red.yaml").write_text(sample_cassette())
+    result = CliRunner().invoke(main, ["scrub", "--in-place", str(folder)])
+    assert result.exit_code == 0
+    assert "ared.yaml: 0 secret(s) replaced" in result.output  # the sequences go whole
+    assert "\x1b" not in result.output
 
 
 def test_counts_beyond_int64_are_na() -> None:

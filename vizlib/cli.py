@@ -489,7 +489,9 @@ def scrub(
         result = scrub_content(content, path.as_posix(), config)
         for finding in result.unscrubbable:
             console.print(
-                f"{path}: not scrubbable ({finding.where}): {finding.rule} {finding.message}",
+                plain(
+                    f"{path}: not scrubbable ({finding.where}): {finding.rule} {finding.message}"
+                ),
                 markup=False,
             )
         if result.error:
@@ -502,8 +504,10 @@ def scrub(
         if result.changed or not in_place:
             write_atomic(target, result.content)
         console.print(
-            f"{path}: {len(result.replaced)} secret(s) replaced"
-            + (f", wrote {target}" if result.changed or not in_place else ""),
+            plain(
+                f"{path}: {len(result.replaced)} secret(s) replaced"
+                + (f", wrote {target}" if result.changed or not in_place else "")
+            ),
             markup=False,
         )
     sys.exit(EXIT_SOME_FAILED if failed else EXIT_OK)

@@ -124,7 +124,10 @@ def run_check(
             findings += result.findings
             if result.error and result.name not in failed:
                 findings.append(_unreadable(result.name, result.error))
-    kept = [replace(f, file=clean(f.file, 1000)) for f in config.apply(findings)]
+    kept = [
+        replace(f, file=clean(f.file, 1000), message=clean(f.message, 10_000))
+        for f in config.apply(findings)
+    ]
     kept.sort(key=lambda f: (f.file, f.line or 0, f.interaction or 0, f.rule))
     return CheckResult([clean(shown[p], 1000) for p in paths], kept)
 
