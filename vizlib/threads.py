@@ -238,6 +238,8 @@ def run_links(interactions: Sequence[Interaction]) -> list[Link]:
     for item in interactions:
         builder.add(item)
     links = builder.links
+    # side requests before any conversation join the first one's thread (0 where none is)
+    first = next((link for link in links if link is not None), None)
     out: list[Link] = []
     before: int | None = None
     for position, link in enumerate(links):
@@ -250,6 +252,5 @@ def run_links(interactions: Sequence[Interaction]) -> list[Link]:
             assert anchor is not None
             out.append(Link(anchor.thread, before, "side"))
             continue
-        after = next((found for found in links[position:] if found is not None), None)
-        out.append(Link(after.thread if after else 0, None, "side"))
+        out.append(Link(first.thread if first else 0, None, "side"))
     return out
