@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from vizlib.schema import MAX_CACHED, _check_json, check_schema
 
@@ -94,3 +95,50 @@ def test_repeated_arguments_are_checked_once_with_the_same_result() -> None:
     large_schema = {**schema, "description": "d" * MAX_CACHED}
     assert check_schema({"x": 1}, large_schema).valid is True
     assert _check_json.cache_info().currsize == kept
+
+
+def _ref_chain(levels: int) -> dict[str, Any]:
+    """`$defs` where each level is both of the level before it: 2**levels nodes to check."""
+    defs: dict[str, Any] = {"d0": {"type": "object"}}
+    for i in range(1, levels):
+        defs[f"d{i}"] = {"allOf": [{"$ref": f"#/$defs/d{i - 1}"}, {"$ref": f"#/$defs/d{i - 1}"}]}
+    return {"$defs": defs, "$ref": f"#/$defs/d{levels - 1}"}
+
+
+def test_a_schema_whose_refs_multiply_is_not_checked_past_a_bound() -> None:
+    small = check_schema({"x": 1}, _ref_chain(8))  # 256 paths: checked
+    assert (small.valid, small.message) == (True, "matches the declared schema")
+    assert check_schema([1], _ref_chain(8)).valid is False
+    huge = check_schema({"x": 1}, _ref_chain(40))  # a 2 KB schema, 2**40 paths
+    assert huge.valid is None
+    assert huge.message == (
+        "not checked: with its $refs followed the schema has more than 5,000,000 nodes"
+    )
+    # a schema that refers to itself as its value nests (a tree) is checked as before
+    tree = {
+        "type": "object",
+        "properties": {"children": {"type": "array", "items": {"$ref": "#"}}},
+    }
+    nested = {"children": [{"children": [{"children": []}]}, {"children": "x"}]}
+    assert check_schema(nested, tree).valid is False
+    assert check_schema({"children": [{"children": []}]}, tree).valid is True
+
+
+@pytest.mark.parametrize(
+    ("items", "unique"),
+    [
+        ([{"k": i} for i in range(5000)], True),
+        ([{"k": i} for i in range(5000)] + [{"k": 17}], False),
+        ([1, 1.0], False),  # the same number to JSON Schema
+        ([1, True], True),  # a boolean is no number
+        ([0, False, None, "0", [0], {"0": 0}], True),
+        ([{"a": 1, "b": [1.0, {"c": 2}]}, {"b": [1, {"c": 2.0}], "a": 1}], False),
+        ([[1, 2], [2, 1]], True),
+    ],
+)
+def test_unique_items_in_one_pass_as_jsonschema_decides(items: list[Any], unique: bool) -> None:
+    schema = {"type": "array", "uniqueItems": True}
+    check = check_schema(items, schema)
+    assert check.valid is unique
+    if len(items) < 100:  # jsonschema's own check compares every pair
+        assert Draft202012Validator(schema).is_valid(items) is unique

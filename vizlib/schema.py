@@ -140,15 +140,52 @@ def _additional_properties(validator: Any, allowed: Any, instance: Any, schema: 
         yield ValidationError(f"Additional properties are not allowed ({listed} unexpected)")
 
 
+def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Any:
+    from jsonschema.exceptions import ValidationError  # noqa: PLC0415
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen: set[bytes] = set()
+    for item in instance:
+        key = _canonical(item)
+        if key in seen:
+            yield ValidationError(f"{instance!r} has non-unique elements")
+            return
+        seen.add(key)
+
+
+def _canonical(value: Any) -> bytes:
+    """A value as JSON Schema compares it: keys in order, 1.0 the same as 1, `true` not 1.
+
+    Hashable, so `uniqueItems` takes one pass instead of comparing every pair.
+    """
+    return orjson.dumps(
+        _numbers_alike(value), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+    )
+
+
+def _numbers_alike(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer() and math.isfinite(value):
+        return int(value) if abs(value) < 2**63 else value
+    if isinstance(value, dict):
+        return {k: _numbers_alike(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers_alike(v) for v in value]
+    return value
+
+
 @cache
 def _safe_class(validator_class: Any) -> Any:
-    """The draft's validator class with its regular-expression keywords on RE2."""
+    """The draft's validator class: regular-expression keywords on RE2, `uniqueItems` in a pass."""
     from jsonschema import validators  # noqa: PLC0415
 
     keywords = {
         "pattern": _pattern,
         "patternProperties": _pattern_properties,
         "additionalProperties": _additional_properties,
+        "uniqueItems": _unique_items,
     }
     own = {k: v for k, v in keywords.items() if k in validator_class.VALIDATORS}
     return validators.extend(validator_class, own)  # type: ignore[no-untyped-call]
@@ -229,8 +266,81 @@ def _check_json(args_json: bytes, schema_json: str) -> SchemaCheck:
     return _check(orjson.loads(args_json), schema_json)
 
 
+MAX_STEPS = 5_000_000  # schema nodes (each `$ref` followed) times argument values, at most
+
+
+@lru_cache(maxsize=1024)
+def _schema_nodes(schema_json: str) -> int:
+    """How many nodes checking one value may visit: the schema with each local `$ref` followed.
+
+    Counted once per node (a DAG of `$ref`s doubles at each level: a 2 KB schema can stand for
+    millions of nodes); a `$ref` back into itself counts 1, as its recursion follows the value.
+    """
+    schema = orjson.loads(schema_json)
+    counted: dict[int, int] = {}
+
+    def size(node: Any, open_refs: frozenset[str]) -> int:
+        if isinstance(node, list):
+            return 1 + sum(size(item, open_refs) for item in node)
+        if not isinstance(node, dict):
+            return 1
+        if id(node) in counted:
+            return counted[id(node)]
+        total = 1 + sum(size(v, open_refs) for k, v in node.items() if k != "$ref")
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#") and ref not in open_refs:
+            target = _pointer(schema, ref)
+            if target is not None:
+                total += size(target, open_refs | {ref})
+        total = min(total, MAX_STEPS + 1)
+        counted[id(node)] = total
+        return total
+
+    try:
+        return size(schema, frozenset())
+    except RecursionError:
+        return MAX_STEPS + 1
+
+
+def _pointer(schema: Any, ref: str) -> Any:
+    """The node a local `$ref` (`#`, `#/$defs/x`) points to, or None."""
+    node = schema
+    for part in ref[1:].split("/")[1:]:
+        key = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return None
+    return node
+
+
+def _values(args: Any) -> int:
+    """How many values the arguments hold (an iterative walk)."""
+    count, stack = 0, [args]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def _check(args: Any, schema_json: str) -> SchemaCheck:
     """Validate `args` against the schema of `schema_json` (keys sorted, as `_validator` takes)."""
+    nodes = _schema_nodes(schema_json)
+    if nodes > MAX_STEPS:
+        return _unusable(
+            f"not checked: with its $refs followed the schema has more than {MAX_STEPS:,} nodes"
+        )
+    if nodes * _values(args) > MAX_STEPS:
+        return _unusable(
+            f"not checked: the schema's {nodes:,} nodes (its $refs followed) times the "
+            f"arguments' {_values(args):,} values is more than {MAX_STEPS:,} steps"
+        )
     _import_jsonschema()
     from jsonschema import exceptions as schema_errors  # noqa: PLC0415
     from referencing.exceptions import PointerToNowhere, Unresolvable  # noqa: PLC0415
