@@ -202,7 +202,7 @@ CASES: dict[str, Case] = {
         f"5 {kind} bomb": (
             CONTAINERS,
             lambda w, c, kind=kind: build(c, [Call(chat_request(), bomb(kind), encoding=kind)]),
-            r"a body decodes to more bytes than the limit; the limit is 268,435,456 "
+            r"a body decodes to more bytes than the limit; the limit is 67,108,864 "
             r"\(body_bytes: raise it with VIZLIB_MAX_BODY_BYTES=N",
         )
         for kind in ("gzip", "deflate", "br", "zstd")
@@ -551,3 +551,42 @@ def test_token_counts_as_large_as_a_float_are_missing_values() -> None:
     usage = vizlib.load(text, name="huge-counts.yaml").usage
     assert usage.output_tokens.isna().all()
     assert usage.input_tokens.isna().all()
+
+
+def test_interactions_and_their_events_are_bounded_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # many small responses add up: a file is bounded as a whole, not one response at a time
+    monkeypatch.setenv("VIZLIB_MAX_CHUNKS", "100")
+    stream = Call(chat_request(), sse(40), content_type="text/event-stream")
+    assert len(vizlib.load(build("go-vcr", [stream] * 2)).chunks) == 80
+    with pytest.raises(vizlib.CassetteError) as raised:
+        vizlib.load(build("go-vcr", [stream] * 3), name="many.yaml")
+    assert str(raised.value) == (
+        "many.yaml, interaction 2: 120 stream events up to this interaction; the limit is 100 "
+        "(chunks: raise it with VIZLIB_MAX_CHUNKS=N or vizlib.Limits(chunks=N))"
+    )
+    monkeypatch.setenv("VIZLIB_MAX_INTERACTIONS", "50")
+    call = Call(chat_request(), chat_response())
+    assert len(vizlib.load(build("har", [call] * 50)).interactions) == 50
+    with pytest.raises(vizlib.CassetteError, match=r"51 interactions; the limit is 50 \(inter"):
+        vizlib.load(build("har", [call] * 51))
+
+
+def test_a_body_of_more_json_values_than_the_limit_is_refused_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 3 bytes of `{},` are a dict of tens of bytes once parsed: a small file, gigabytes parsed
+    monkeypatch.setenv("VIZLIB_MAX_JSON_VALUES", "1000")
+    many = "[" + ",".join(["{}"] * 1500) + "]"
+    with pytest.raises(vizlib.CassetteError) as raised:
+        vizlib.load(build("go-vcr", [Call(chat_request(), many)]), name="values.yaml")
+    assert str(raised.value).startswith(
+        "values.yaml, interaction 0: a body's JSON holds 3,000 values or more; the limit is 1,000"
+    )
+    events = "".join(f"data: {many[:1000]}]\n\n" for _ in range(4))  # many values, many events
+    with pytest.raises(vizlib.CassetteError, match=r"interaction 0: a body.s JSON holds 2,668 "):
+        vizlib.load(
+            build("go-vcr", [Call(chat_request(), events, content_type="text/event-stream")])
+        )
+    assert len(vizlib.load(build("go-vcr", [Call(chat_request(), many[:1200] + "]")])).chunks) == 1

@@ -159,18 +159,22 @@ def decode_cassette(
         ) from exc
     interactions = []
     limits = current_limits()
+    events = 0  # in the whole file: each response was bounded alone before decoding
     for exchange in exchanges:
         try:
             decoded = decode_exchange(exchange)
+        except CassetteError as exc:  # over a limit
+            raise exc.located(file=name, interaction=exchange.index) from exc
         except Exception as exc:  # a decoder bug must not cost the user the rest of the file
             raise CassetteError(
                 f"could not decode: {type(exc).__name__}: {exc}",
                 file=name,
                 interaction=exchange.index,
             ) from exc
-        if len(decoded.chunks) > limits.chunks:
+        events += len(decoded.chunks)
+        if events > limits.chunks:
             raise limits.refusal(
-                "chunks", f"{len(decoded.chunks):,} stream events", file=name
+                "chunks", f"{events:,} stream events up to this interaction", file=name
             ).located(interaction=exchange.index)
         interactions.append(Interaction(exchange, decoded))
     return Cassette(name, container, tuple(interactions), path, prices)

@@ -30,14 +30,19 @@ class Limits:
 
     file_bytes: int = field(default=1024 * _MIB, metadata={"env": "VIZLIB_MAX_FILE_BYTES"})
     """Size of a cassette file; checked with stat before reading, and the read is bounded."""
-    body_bytes: int = field(default=256 * _MIB, metadata={"env": "VIZLIB_MAX_BODY_BYTES"})
+    body_bytes: int = field(default=64 * _MIB, metadata={"env": "VIZLIB_MAX_BODY_BYTES"})
     """Size of one body once decoded (gzip, deflate, br, zstd and base64 undone)."""
-    decoded_bytes: int = field(default=1024 * _MIB, metadata={"env": "VIZLIB_MAX_DECODED_BYTES"})
+    decoded_bytes: int = field(default=256 * _MIB, metadata={"env": "VIZLIB_MAX_DECODED_BYTES"})
     """Size of all the bodies of one file once decoded."""
     alias_bytes: int = field(default=32 * _MIB, metadata={"env": "VIZLIB_MAX_ALIAS_BYTES"})
     """Text reached through YAML aliases (each value counted at least 32 bytes)."""
-    chunks: int = field(default=4_000_000, metadata={"env": "VIZLIB_MAX_CHUNKS"})
-    """Stream events (chunks) in one interaction."""
+    chunks: int = field(default=1_000_000, metadata={"env": "VIZLIB_MAX_CHUNKS"})
+    """Stream events (chunks) in one file, its interactions together."""
+    interactions: int = field(default=100_000, metadata={"env": "VIZLIB_MAX_INTERACTIONS"})
+    """Request/response pairs in one file."""
+    json_values: int = field(default=4_000_000, metadata={"env": "VIZLIB_MAX_JSON_VALUES"})
+    """Values in one body's JSON, counted by its commas and brackets before it is parsed: a
+    parsed value takes tens of bytes, so 64 MiB of `{},` would take gigabytes."""
     depth: int = field(default=64, metadata={"env": "VIZLIB_MAX_DEPTH"})
     """Nesting of the document's mappings and lists."""
 
@@ -194,3 +199,22 @@ def _kind(mode: int) -> str:
         (stat.S_ISSOCK, "a socket"),
     ]
     return next((name for test, name in kinds if test(mode)), "not a file")
+
+
+_FEWEST_CHARACTERS = 2  # per JSON value: a text shorter than twice the limit holds no more
+
+
+def check_json_values(text: str | bytes) -> None:
+    """Refuse a JSON text that may hold more values than `Limits.json_values`, before parsing.
+
+    Counts commas and opening brackets (a superset: those inside strings count too).
+    """
+    limit = current().json_values
+    if len(text) < _FEWEST_CHARACTERS * limit:
+        return
+    if isinstance(text, str):
+        found = text.count(",") + text.count("{") + text.count("[")
+    else:
+        found = text.count(b",") + text.count(b"{") + text.count(b"[")
+    if found > limit:
+        raise current().refusal("json_values", f"a body's JSON holds {found:,} values or more")

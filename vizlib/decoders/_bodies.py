@@ -10,6 +10,7 @@ import orjson
 
 from vizlib.decoders.base import body_text
 from vizlib.decoders.sse import looks_like_sse, sse_events
+from vizlib.limits import check_json_values
 from vizlib.records import HttpResponse
 
 
@@ -68,6 +69,7 @@ def _values(datas: tuple[str, ...]) -> list[Any]:
 def response_events(response: HttpResponse) -> BodyEvents:
     """Split a response body into events, parsing each one's JSON exactly once."""
     text = body_text(response.body)
+    check_json_values(text)  # its events together, or the whole body
     if looks_like_sse(text, response.header("Content-Type")):
         found, n_comments, terminated = sse_events(text)
         if not found:

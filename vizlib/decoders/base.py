@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from vizlib.limits import check_json_values
 from vizlib.records import Api, Body, Decoded, Exchange, HttpRequest, Usage
 
 
@@ -30,7 +31,11 @@ def body_text(body: Body) -> str:
 
 
 def parse_json(text: str | bytes) -> tuple[Any, str | None]:
-    """Parse JSON once: `(value, None)`, or `(None, reason)` if it is not JSON."""
+    """Parse JSON once: `(value, None)`, or `(None, reason)` if it is not JSON.
+
+    JSON of more values than `Limits.json_values` is refused (`CassetteError`).
+    """
+    check_json_values(text)
     try:
         return orjson.loads(text), None
     except orjson.JSONDecodeError as exc:

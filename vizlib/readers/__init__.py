@@ -44,6 +44,8 @@ def read_exchanges(content: str | bytes, *, name: str) -> tuple[str, list[Exchan
             container, exchanges = _read(content, name=name)
         except CassetteError as exc:
             raise exc.located(file=name) from exc
+        if len(exchanges) > limits.interactions:
+            raise limits.refusal("interactions", f"{len(exchanges):,} interactions", file=name)
         for exchange in exchanges:
             if not _events_at_most(exchange.response.body, limits.chunks):
                 raise limits.refusal(
