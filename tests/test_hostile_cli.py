@@ -182,3 +182,31 @@ def test_counts_beyond_int64_are_na() -> None:
     row = cassette.usage.iloc[0]
     assert row.input_tokens is pd.NA
     assert row.output_tokens == 2
+
+
+def test_a_folder_s_links_to_files_outside_it_are_not_read(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "cassettes", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    private = sample_cassette().replace("travel assistant", "PRIVATE-WEATHER assistant")
+    assert "PRIVATE-WEATHER" in private
+    (outside / "private.yaml").write_text(private)
+    (folder / "good.yaml").write_text(sample_cassette())
+    (folder / "inside.yaml").symlink_to(folder / "good.yaml")  # a link within: read
+    (folder / "leak.yaml").symlink_to(outside / "private.yaml")
+    (folder / "env.yaml").symlink_to("/proc/self/environ")
+    result = CliRunner().invoke(main, ["summary", str(folder)])
+    assert result.exit_code == 1
+    assert "PRIVATE-WEATHER" not in result.output
+    for link in ("leak.yaml", "env.yaml"):
+        assert f"error: {folder}/{link}: a link to a file outside the folder; not read" in (
+            result.output
+        )
+    assert [name for _, name in vizlib.cassette.folder_files(folder)] == [
+        "good.yaml",
+        "inside.yaml",
+    ]
+    assert (
+        "PRIVATE-WEATHER"
+        not in vizlib.load_many(folder, cache=False, progress=False).messages.to_csv()
+    )

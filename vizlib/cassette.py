@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import os
 from collections.abc import Iterable
@@ -213,8 +214,10 @@ def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list
     """Files under a directory that may be cassettes, by suffix, sorted; hidden ones skipped.
 
     As `os.walk` lists them (links to folders are not followed), from
-    `os.scandir`'s entries alone. Folders that cannot be listed are added to
-    `errors` where it is given.
+    `os.scandir`'s entries alone. A link to a file outside the directory is
+    not read: a folder from a pull request may hold one to `~/.aws/credentials`.
+    Folders that cannot be listed, and such links, are added to `errors`
+    where it is given.
     """
     return [Path(p) for p in _cassette_paths(os.fspath(directory), errors)]
 
@@ -223,6 +226,7 @@ def _cassette_paths(directory: str, errors: list[OSError] | None) -> list[str]:
     """`cassette_files` as sorted strings: what a folder's files are named by."""
     found: list[str] = []
     folders = [directory]
+    inside = os.path.join(os.path.realpath(directory), "")
     while folders:
         try:
             with os.scandir(folders.pop()) as listing:
@@ -242,6 +246,11 @@ def _cassette_paths(directory: str, errors: list[OSError] | None) -> list[str]:
                 if not entry.is_symlink():
                     folders.append(entry.path)
             elif os.path.splitext(entry.name)[1].lower() in CASSETTE_SUFFIXES:
+                if entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
+                    if errors is not None:
+                        reason = "a link to a file outside the folder; not read"
+                        errors.append(OSError(errno.EXDEV, reason, entry.path))
+                    continue
                 found.append(entry.path)
     found.sort()
     return found

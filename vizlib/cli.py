@@ -12,6 +12,7 @@ are written with `_write`, which refuses to overwrite an input.
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,6 +95,13 @@ def summary_table(cassette: Cassette) -> Table:
     return table
 
 
+def _unlisted(exc: OSError) -> str:
+    """Why a folder's file or subfolder was not read (a link out of the folder, or an error)."""
+    if exc.errno == errno.EXDEV:
+        return str(exc.strerror)
+    return f"cannot read folder: {exc.strerror or exc}"
+
+
 def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure]]:
     """Files to read, each with its name: files as given, directories searched recursively.
 
@@ -105,10 +113,7 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
         if path.is_dir():
             unreadable: list[OSError] = []
             found = folder_files(path, errors=unreadable)
-            failures += [
-                (exc.filename or str(path), f"cannot read folder: {exc.strerror or exc}")
-                for exc in unreadable
-            ]
+            failures += [(exc.filename or str(path), _unlisted(exc)) for exc in unreadable]
             if not found and not unreadable:
                 failures.append(
                     (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
