@@ -267,8 +267,9 @@ def test_progress_bar_shows_for_many_files(
 
 
 def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
-    # hidden files and folders are skipped, links to files are listed, links to folders are
-    # not followed, and a folder that cannot be listed is reported
+    # hidden files and folders are skipped, links to files in the folder are listed, links to
+    # files outside it are not (each is reported), links to folders are not followed, and a
+    # folder that cannot be listed is reported
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "far.yaml").write_text("x")
@@ -277,6 +278,7 @@ def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text("x")
     (root / "link.yaml").symlink_to(outside / "far.yaml")
+    (root / "near.yaml").symlink_to(root / "a.yaml")
     (root / "linked").symlink_to(outside, target_is_directory=True)
     locked = root / "locked"
     locked.mkdir()
@@ -292,17 +294,18 @@ def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
             if not any(part.startswith(".") for part in Path(top).relative_to(root).parts)
             for name in names
             if not name.startswith(".") and Path(name).suffix in CASSETTE_SUFFIXES
+            if name != "link.yaml"
         )
     finally:
         locked.chmod(0o755)
     assert [str(p) for p in found] == walked
-    assert [p.relative_to(root).as_posix() for p in found][:4] == [
-        "a.yaml",
-        "b/c.json",
-        "b/d/e.har",
-        "link.yaml",
-    ]
-    assert len(errors) == len(expected)
+    names = [p.relative_to(root).as_posix() for p in found]
+    assert names[:3] == ["a.yaml", "b/c.json", "b/d/e.har"]
+    assert names[-1] == "near.yaml"
+    assert "link.yaml" not in names
+    assert len(errors) == len(expected) + 1
+    (link,) = [e for e in errors if e.filename == str(root / "link.yaml")]
+    assert link.strerror == "a link to a file outside the folder; not read"
 
 
 def test_batches_are_runs_of_files_of_about_equal_size() -> None:

@@ -465,6 +465,7 @@ def test_load_many_keeps_going_past_hostile_files(
     messages = dict(zip(corpus.errors.file, corpus.errors.message, strict=True))
     assert "alias_bytes" in messages["b-bomb.yaml"]
     assert messages["d-fifo.yaml"] == "cannot read: not a regular file"
+    assert messages["e-zero.yaml"] == "a link to a file outside the folder; not read"
     assert sorted(corpus.interactions.cassette.unique()) == ["a-good.yaml", "f-schema.har"]
     assert corpus.usage.input_tokens.isna().tolist() == [True, False]  # 10**30 is NA
     assert corpus.tool_calls.schema_valid.isna().all()

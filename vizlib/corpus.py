@@ -10,6 +10,7 @@ stops the rest.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import glob
 import multiprocessing
@@ -183,17 +184,28 @@ def _decode_batch(
     return Batch(tables, decoded, failures, results)
 
 
-def discover(source: Any) -> list[tuple[Path, str]]:
+def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tuple[Path, str]]:
     """Files and their names: a directory (recursively), a glob pattern, or an iterable of paths.
 
     Files under a directory are named by their path relative to it; others by
-    their file name (or their whole path, where two would share a name).
+    their file name (or their whole path, where two would share a name). A
+    directory's links to files outside it are not listed: each is added to
+    `refused` where it is given.
     """
     if isinstance(source, str | os.PathLike):
         text = os.fspath(source)
         path = Path(text)
         if path.is_dir():
-            return folder_files(path)
+            links: list[OSError] = []
+            found = folder_files(path, errors=links)
+            if refused is not None:
+                prefix = len(os.path.join(text, ""))
+                refused += [
+                    CassetteError(str(link.strerror), file=str(link.filename)[prefix:])
+                    for link in links
+                    if link.errno == errno.EXDEV
+                ]
+            return found
         if glob.has_magic(text):
             return _named(
                 sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
@@ -390,14 +402,15 @@ def _load_many(
     each: Each | None,
     each_batch: EachBatch | None,
 ) -> Corpus:
-    files = discover(source)
+    refused: list[CassetteError] = []  # links out of the folder
+    files = discover(source, refused)
     stats = {name: info for path, name in files if (info := _stat(path)) is not None}
     readable = {
         name: path for path, name in files if name in stats and stat.S_ISREG(stats[name].st_mode)
     }
     store = FrameCache(prices=prices) if cache else None
     keys = store.keys(readable, stats) if store else {name: name for name in readable}
-    failures = [_unreadable(path, name) for path, name in files if name not in readable]
+    failures = refused + [_unreadable(path, name) for path, name in files if name not in readable]
     paths = {name: path for path, name in files}
     listed = [name for _, name in files if name in readable]
     entry = None
