@@ -210,3 +210,20 @@ def test_a_folder_s_links_to_files_outside_it_are_not_read(tmp_path: Path) -> No
         "PRIVATE-WEATHER"
         not in vizlib.load_many(folder, cache=False, progress=False).messages.to_csv()
     )
+
+
+def test_check_and_scrub_report_a_folder_s_links_out_of_it(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "cassettes", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "private.yaml").write_text(sample_cassette())
+    (folder / "good.yaml").write_text(sample_cassette())
+    (folder / "leak.yaml").symlink_to(outside / "private.yaml")
+    check = CliRunner().invoke(main, ["check", "--no-cache", "--format", "text", str(folder)])
+    assert f"{folder.as_posix()}/leak.yaml" in check.output
+    assert "file/unreadable" in check.output
+    assert "a link to a file outside the folder; not read" in check.output
+    scrub = CliRunner().invoke(main, ["scrub", "--in-place", str(folder)])
+    assert scrub.exit_code == 1
+    assert f"{folder}/leak.yaml: a link to a file outside the folder; not read" in scrub.output
+    assert (folder / "leak.yaml").is_symlink()  # neither followed nor replaced

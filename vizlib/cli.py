@@ -472,7 +472,9 @@ def scrub(
 
     if in_place == (output is not None):
         raise click.UsageError("give either --in-place or -o OUT")
-    paths = expand_paths(inputs)
+    unlisted: list[OSError] = []
+    paths = expand_paths(inputs, unlisted)
+    _report_failures([(str(e.filename), _unlisted(e)) for e in unlisted])
     if output is not None:
         if len(paths) != 1:
             raise click.UsageError("-o OUT takes exactly one input; use --in-place for several")
@@ -483,7 +485,7 @@ def scrub(
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     console = _console()
-    failed = False
+    failed = bool(unlisted)
     for path in paths:
         try:
             content = read_file(path)

@@ -46,8 +46,14 @@ class CheckResult:
     findings: list[Finding]
 
 
-def expand_paths(inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Files to check: files as given, folders searched for cassettes, globs expanded."""
+def expand_paths(
+    inputs: Sequence[str | os.PathLike[str]], unlisted: list[OSError] | None = None
+) -> list[Path]:
+    """Files to check: files as given, folders searched for cassettes, globs expanded.
+
+    What a folder holds but is not listed (a subfolder that cannot be read, a
+    link to a file outside the folder) is added to `unlisted` where it is given.
+    """
     from vizlib.cassette import cassette_files  # noqa: PLC0415 - pandas loads on demand
 
     out: list[Path] = []
@@ -55,7 +61,7 @@ def expand_paths(inputs: Sequence[str | os.PathLike[str]]) -> list[Path]:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            out += cassette_files(path)
+            out += cassette_files(path, unlisted)
         elif glob.has_magic(text) and not path.exists():
             out += sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
         else:
@@ -97,9 +103,12 @@ def run_check(
 
     config = config or CheckConfig()
     patterns = config.patterns
-    paths = expand_paths(inputs)
+    unlisted: list[OSError] = []
+    paths = expand_paths(inputs, unlisted)
     shown = {p: p.as_posix() for p in paths}
-    findings: list[Finding] = []
+    findings = [
+        _unreadable(Path(str(e.filename)).as_posix(), str(e.strerror or e)) for e in unlisted
+    ]
     readable = [p for p in paths if p.is_file()]
     named = discover(readable)  # the names load_many gives the files
     display = {name: shown[path] for path, name in named}
