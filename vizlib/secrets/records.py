@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import orjson
 
@@ -37,7 +38,13 @@ from vizlib.secrets.mask import (
     redact_url,
 )
 from vizlib.secrets.placeholders import is_placeholder, strip_scheme
-from vizlib.secrets.rules import ACCOUNT_HEADERS, SESSION_HEADERS, is_secret_header, shapes
+from vizlib.secrets.rules import (
+    ACCOUNT_HEADERS,
+    SESSION_HEADERS,
+    added,
+    is_secret_header,
+    shapes,
+)
 from vizlib.secrets.scan import Secret, scan
 
 BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])")
@@ -170,12 +177,19 @@ def redact_body(text: str) -> str:
     reports inside one (a `data:` URL of a `.env` file, say) is masked too.
     """
     masked = redact_text(text)
-    spans = []
-    for run in base64_runs(masked):
-        inner = _decoded_base64(run.group(0))
-        if inner and scan(inner):
-            spans.append(Secret("base64", run.start(), run.end(), run.group(0)))
+    spans = [
+        Secret("base64", run.start(), run.end(), run.group(0))
+        for run in base64_runs(masked)
+        if _holds_secret(run.group(0), added())
+    ]
     return mask_spans(masked, spans)
+
+
+@lru_cache(maxsize=256)  # a body is shown more than once (its panel, its download)
+def _holds_secret(run: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a base64 run decodes to text with a secret, with these added patterns."""
+    inner = _decoded_base64(run)
+    return bool(inner and scan(inner))
 
 
 def _masked_body(body: Body) -> Body:

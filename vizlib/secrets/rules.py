@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vizlib.secrets import linear
 
@@ -212,6 +213,11 @@ def patterns_added(patterns: Sequence[tuple[str, str]], description: str) -> Ite
         _EXTRA[:] = before
 
 
+def added() -> tuple[str, ...]:
+    """The expressions of the shapes `add_pattern` registered: what a cached answer depends on."""
+    return tuple(rule.pattern.pattern for rule in _EXTRA)
+
+
 def shapes() -> list[Rule]:
     """Every shape: the built-in ones, then those added."""
     return SHAPES + _EXTRA
@@ -295,6 +301,7 @@ def is_secret_header(name: str) -> bool:
     return lowered not in _NOT_SECRET_HEADERS and bool(_SECRET_HEADER_NAME.search(lowered))
 
 
+@lru_cache(maxsize=4096)  # field names repeat across a corpus's bodies
 def normalise_name(name: str) -> str:
     """A field or parameter name as lowercase words joined by `_` (`apiKey` -> `api_key`)."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)

@@ -273,7 +273,7 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
                 seen.add(value)
                 yield from _locate(text, value, found.rule, found.real)
                 continue
-            if '"' in value and _field_hint(value.lower()):  # JSON quoted in a string
+            if '"' in value and ":" in value and _field_hint(value.lower()):  # JSON in a string
                 for inner, quoted in _quoted_pairs(value):
                     if _masked_field(inner, quoted) and quoted not in seen:
                         found = _named(inner, quoted)
