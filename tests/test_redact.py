@@ -32,10 +32,18 @@ def test_urls(url: str, expected: str) -> None:
 
 
 def test_headers() -> None:
-    headers = {"Authorization": ["Bearer sk-abc"], "X-Api-Key": ["k"], "Accept": ["*/*"]}
+    headers = {
+        "Authorization": ["Bearer sk-abc"],
+        "X-Api-Key": ["k"],
+        "api_key": ["a"],  # named with `_`
+        "Authentication": ["b"],
+        "Accept": ["*/*"],
+    }
     assert redact_headers(headers) == {
         "Authorization": [MASK],
         "X-Api-Key": [MASK],
+        "api_key": [MASK],
+        "Authentication": [MASK],
         "Accept": ["*/*"],
     }
 
