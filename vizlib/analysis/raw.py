@@ -30,8 +30,8 @@ def _headers(headers: Headers, *, redact: bool) -> str:
     return "\n".join(f"{k}: {v}" for k, values in shown.items() for v in values)
 
 
-def _body(body: Body, *, redact: bool, stream: Decoded | None = None) -> str:
-    """A body as text; `stream`: the decoded stream it is, where a secret may span events."""
+def _body(body: Body, *, redact: bool, decoded: Decoded | None = None) -> str:
+    """A body as text; `decoded`: the response it is, where a secret may span its events."""
     if isinstance(body, bytes):
         text = f"<{len(body):,} bytes of binary data>"
     else:
@@ -40,8 +40,8 @@ def _body(body: Body, *, redact: bool, stream: Decoded | None = None) -> str:
         except orjson.JSONDecodeError:
             text = body
     if redact:  # before the cut, so a key cut in two is still found whole
-        streamed = stream is not None and text is body
-        text = redact_stream(text, stream) if stream is not None and streamed else redact_body(text)
+        as_recorded = decoded is not None and text is body  # not pretty-printed JSON
+        text = redact_stream(text, decoded) if decoded and as_recorded else redact_body(text)
     if len(text) > MAX_BODY_CHARS:
         text = text[:MAX_BODY_CHARS] + f"\n… {len(text) - MAX_BODY_CHARS:,} more characters"
     return text
@@ -50,8 +50,7 @@ def _body(body: Body, *, redact: bool, stream: Decoded | None = None) -> str:
 def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -> RawExchange:
     """The interaction's exchange as text; `redact=False` only for one's own eyes."""
     record = cassette.records[interaction]
-    exchange = record.exchange
-    request, response = exchange.request, exchange.response
+    request, response = record.exchange.request, record.exchange.response
     url = redact_url(request.url) if redact else request.url
     return RawExchange(
         request_line=f"{request.method} {url}",
@@ -59,7 +58,5 @@ def raw_exchange(cassette: Cassette, interaction: int, *, redact: bool = True) -
         request_body=_body(request.body, redact=redact),
         status=response.status,
         response_headers=_headers(response.headers, redact=redact),
-        response_body=_body(
-            response.body, redact=redact, stream=record.decoded if record.decoded.stream else None
-        ),
+        response_body=_body(response.body, redact=redact, decoded=record.decoded),
     )

@@ -258,14 +258,17 @@ def _masked_chunk(
 
 
 def redact_stream(body: str, decoded: Decoded) -> str:
-    """`redact_body` of a stream's body, where a secret spread over several events is masked too.
+    """`redact_body` of a response's body, where a secret spread over its events is masked too.
 
     Each event holding part of one is found in order, as recorded, and masked
     as its chunk is in `redact_interaction`; where one is not written whole
     in the body (data over several lines), the body is rebuilt from the
-    masked events.
+    masked events. A body that is no stream is `redact_body`'s alone.
     """
-    pieces = _streamed_masks(decoded)
+    return _stream_body(body, decoded, _streamed_masks(decoded) if decoded.stream else {})
+
+
+def _stream_body(body: str, decoded: Decoded, pieces: dict[int, list[tuple[str, str]]]) -> str:
     if not pieces:
         return redact_body(body)
     parts, at = [], 0
@@ -291,10 +294,9 @@ def _masked_call(call: ToolCall) -> ToolCall:
     )
 
 
-def _masked_decoded(decoded: Decoded) -> Decoded:
+def _masked_decoded(decoded: Decoded, pieces: dict[int, list[tuple[str, str]]]) -> Decoded:
     calls = tuple(_masked_call(c) for c in decoded.tool_calls)
     deltas = {(c.tool_index, seq): delta for c in calls for seq, delta in c.fragments}
-    pieces = _streamed_masks(decoded)
     return replace(
         decoded,
         chunks=tuple(_masked_chunk(c, deltas, pieces) for c in decoded.chunks),
@@ -325,6 +327,7 @@ def redact_interaction(interaction: Interaction) -> Interaction:
     exchange = interaction.exchange
     request, response = exchange.request, exchange.response
     decoded = interaction.decoded
+    pieces = _streamed_masks(decoded) if decoded.stream else {}  # for the body and its chunks
     masked = replace(
         exchange,
         request=replace(
@@ -336,12 +339,12 @@ def redact_interaction(interaction: Interaction) -> Interaction:
         response=replace(
             response,
             headers=redact_headers(response.headers),
-            body=redact_stream(response.body, decoded)
-            if decoded.stream and isinstance(response.body, str)
-            else _masked_body(response.body),
+            body=_stream_body(response.body, decoded, pieces)
+            if isinstance(response.body, str)
+            else response.body,
         ),
     )
-    return Interaction(masked, _masked_decoded(decoded))
+    return Interaction(masked, _masked_decoded(decoded, pieces))
 
 
 __all__ = [

@@ -267,29 +267,29 @@ def transcript_panel(ctx: Context) -> Panel:
     return Panel("Transcript", render("transcript.html.j2", turns=turns, capped=capped))
 
 
-def _download(body: object, *, redact: bool, stream: Decoded | None = None) -> str | None:
+def _download(body: object, *, redact: bool, decoded: Decoded | None = None) -> str | None:
     """The body's full text for the download button, where it is text and small enough.
 
-    `stream`: the decoded stream the body is, where a secret may span events.
+    `decoded`: the response the body is, where a secret may span its events.
     """
     if not isinstance(body, str) or len(body) > DOWNLOAD_CAP:
         return None
     if not redact:
         return body
-    return redact_body(body) if stream is None else redact_stream(body, stream)
+    return redact_body(body) if decoded is None else redact_stream(body, decoded)
 
 
 def raw_panel(ctx: Context) -> Panel:
     """The request and response as text; bodies cut at `RAW_CAP`, downloadable when small."""
     raw = raw_exchange(ctx.cassette, ctx.interaction, redact=ctx.redact)
     record = ctx.cassette.records[ctx.interaction]
-    exchange, stream = record.exchange, record.decoded if record.decoded.stream else None
+    exchange = record.exchange
     downloads = {}
     for side, body, decoded in (
         ("request", exchange.request.body, None),
-        ("response", exchange.response.body, stream),
+        ("response", exchange.response.body, record.decoded),
     ):
-        text = _download(body, redact=ctx.redact, stream=decoded)
+        text = _download(body, redact=ctx.redact, decoded=decoded)
         if text is not None:
             ctx.data[f"body-{side}-{ctx.key}"] = text
             downloads[side] = f"body-{side}-{ctx.key}"
