@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -251,6 +251,15 @@ def _masked_field(name: str, value: str) -> bool:
     )
 
 
+def _fields(text: str, fields: Iterable[tuple[str, str]], seen: set[str]) -> Iterator[Secret]:
+    """Where `text` holds each credential field's value among `fields`, each value once."""
+    for name, value in fields:
+        if value and value not in seen and _masked_field(name, value):
+            found = _named(name, value, _HEADER_RULE if name.startswith(HEADER) else None)
+            seen.add(value)
+            yield from _locate(text, value, found.rule, found.real)
+
+
 def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     # escapes that can hide a shape inside it (`\\u0061`, `\\/`); others are seen through
     escaped = "\\u" in text or "\\/" in text
@@ -259,26 +268,16 @@ def _structured(text: str, lowered: str | None = None) -> Iterator[Secret]:
     if not (escaped or _field_hint(text.lower() if lowered is None else lowered)):
         return
     seen: set[str] = set()
-    for field, quoted in _quoted_pairs(text):
-        if _masked_field(field, quoted) and quoted not in seen:
-            found = _named(field, quoted)
-            seen.add(quoted)
-            yield from _locate(text, quoted, found.rule, found.real)
+    yield from _fields(text, _quoted_pairs(text), seen)
     for document in _documents(text):
         for name, value in _walk(document):
             if value in seen:
                 continue
             if name is not None and value and _masked_field(name, value):
-                found = _named(name, value, _HEADER_RULE if name.startswith(HEADER) else None)
-                seen.add(value)
-                yield from _locate(text, value, found.rule, found.real)
+                yield from _fields(text, [(name, value)], seen)
                 continue
             if '"' in value and ":" in value and _field_hint(value.lower()):  # JSON in a string
-                for inner, quoted in _quoted_pairs(value):
-                    if _masked_field(inner, quoted) and quoted not in seen:
-                        found = _named(inner, quoted)
-                        seen.add(quoted)
-                        yield from _locate(text, quoted, found.rule, found.real)
+                yield from _fields(text, _quoted_pairs(value), seen)
             if escaped and len(value) >= 8:
                 for secret in _shapes(value) if hiding or not _plain(value) else ():
                     part = secret.value
