@@ -424,8 +424,9 @@ def check(
         config = with_flags(load_config(config_path), _rules(select), _rules(ignore), fail_on)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    checked: list[str | Path] = [*inputs, *expand_paths(inputs)]  # and the files in folders, globs
+    checked: list[str | Path] = []  # the inputs and the files their folders and globs hold
     if output is not None:
+        checked = [*inputs, *expand_paths(inputs)]
         _check_output(output, checked)
     result = run_check(inputs, config, cache=not no_cache)
     if not result.files:

@@ -336,10 +336,11 @@ def _check(args: Any, schema_json: str) -> SchemaCheck:
         return _unusable(
             f"not checked: with its $refs followed the schema has more than {MAX_STEPS:,} nodes"
         )
-    if nodes * _values(args) > MAX_STEPS:
+    values = _values(args)
+    if nodes * values > MAX_STEPS:
         return _unusable(
             f"not checked: the schema's {nodes:,} nodes (its $refs followed) times the "
-            f"arguments' {_values(args):,} values is more than {MAX_STEPS:,} steps"
+            f"arguments' {values:,} values is more than {MAX_STEPS:,} steps"
         )
     _import_jsonschema()
     from jsonschema import exceptions as schema_errors  # noqa: PLC0415
