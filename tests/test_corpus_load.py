@@ -308,6 +308,28 @@ def test_a_folder_is_listed_as_os_walk_lists_it(tmp_path: Path) -> None:
     assert link.strerror == "a link to a file outside the folder; not read"
 
 
+def test_a_subfolder_that_cannot_be_read_is_an_error_row_not_a_silent_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the permission error is raised where the folder is listed: root reads any folder
+    root = tmp_path / "suite"
+    write_corpus(root / "ok", files=2, events_per_file=20)
+    write_corpus(root / "locked" / "deep", files=1, events_per_file=20)
+    scandir = os.scandir
+
+    def refusing(path: str) -> object:
+        if Path(path) == root / "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr("vizlib.cassette.os.scandir", refusing)
+    corpus = vizlib.load_many(root, progress=False, cache=False)
+    assert corpus.names == ["ok/openai-00000.yaml", "ok/openai-00001.yaml"]
+    assert corpus.errors[["file", "message"]].values.tolist() == [
+        ["locked", "cannot read folder: Permission denied"]
+    ]
+
+
 def test_batches_are_runs_of_files_of_about_equal_size() -> None:
     sizes = [90_000, 1_000, 2_000, 500, 88_000, 3_000, 1_000, 45_000, 45_000, 0]
     items = [(f"{n}.yaml", f"{n}.yaml", str(n)) for n in range(len(sizes))]

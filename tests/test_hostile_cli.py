@@ -115,6 +115,9 @@ def test_an_unreadable_subfolder_is_reported(inputs: Path, monkeypatch: pytest.M
     assert result.exit_code == 1
     assert f"error: {locked}: cannot read folder: Permission denied" in result.output
     assert "x.yaml  (go-vcr, 2 interactions)" in result.output
+    check = CliRunner().invoke(main, ["check", str(inputs / "dir")])
+    assert "cannot read folder: Permission denied" in check.output
+    assert check.exit_code == 1
 
 
 def test_terminal_text_loses_escapes_and_markup() -> None:

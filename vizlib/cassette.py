@@ -256,6 +256,13 @@ def _cassette_paths(directory: str, errors: list[OSError] | None) -> list[str]:
     return found
 
 
+def unlisted_reason(error: OSError) -> str:
+    """Why a folder's file or subfolder was not read: a link out of the folder, or an error."""
+    if error.errno == errno.EXDEV:
+        return str(error.strerror)
+    return f"cannot read folder: {error.strerror or error}"
+
+
 def folder_files(
     directory: str | os.PathLike[str], errors: list[OSError] | None = None
 ) -> list[tuple[Path, str]]:

@@ -12,7 +12,6 @@ are written with `_write`, which refuses to overwrite an input.
 
 from __future__ import annotations
 
-import errno
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from vizlib.cassette import Cassette, folder_files, load, load_sample
+from vizlib.cassette import Cassette, folder_files, load, load_sample, unlisted_reason
 from vizlib.errors import CassetteError
 from vizlib.frames.summary import interaction_summary
 from vizlib.limits import read_file
@@ -95,13 +94,6 @@ def summary_table(cassette: Cassette) -> Table:
     return table
 
 
-def _unlisted(exc: OSError) -> str:
-    """Why a folder's file or subfolder was not read (a link out of the folder, or an error)."""
-    if exc.errno == errno.EXDEV:
-        return str(exc.strerror)
-    return f"cannot read folder: {exc.strerror or exc}"
-
-
 def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure]]:
     """Files to read, each with its name: files as given, directories searched recursively.
 
@@ -113,7 +105,7 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
         if path.is_dir():
             unreadable: list[OSError] = []
             found = folder_files(path, errors=unreadable)
-            failures += [(exc.filename or str(path), _unlisted(exc)) for exc in unreadable]
+            failures += [(exc.filename or str(path), unlisted_reason(exc)) for exc in unreadable]
             if not found and not unreadable:
                 failures.append(
                     (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
@@ -475,7 +467,7 @@ def scrub(
         raise click.UsageError("give either --in-place or -o OUT")
     unlisted: list[OSError] = []
     paths = expand_paths(inputs, unlisted)
-    _report_failures([(str(e.filename), _unlisted(e)) for e in unlisted])
+    _report_failures([(str(e.filename), unlisted_reason(e)) for e in unlisted])
     if output is not None:
         if len(paths) != 1:
             raise click.UsageError("-o OUT takes exactly one input; use --in-place for several")

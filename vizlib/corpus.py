@@ -10,7 +10,6 @@ stops the rest.
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import glob
 import multiprocessing
@@ -34,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vizlib.cache import KEY, FrameCache
-from vizlib.cassette import Cassette, folder_files, load
+from vizlib.cassette import Cassette, folder_files, load, unlisted_reason
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row, chunk_columns
@@ -189,8 +188,8 @@ def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tu
 
     Files under a directory are named by their path relative to it; others by
     their file name (or their whole path, where two would share a name). A
-    directory's links to files outside it are not listed: each is added to
-    `refused` where it is given.
+    directory's links to files outside it, and its subfolders that cannot be
+    read, are not listed: each is added to `refused` where it is given.
     """
     if isinstance(source, str | os.PathLike):
         text = os.fspath(source)
@@ -201,9 +200,11 @@ def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tu
             if refused is not None:
                 prefix = len(os.path.join(text, ""))
                 refused += [
-                    CassetteError(str(link.strerror), file=str(link.filename)[prefix:])
-                    for link in links
-                    if link.errno == errno.EXDEV
+                    CassetteError(
+                        unlisted_reason(error),
+                        file=str(error.filename)[prefix:].replace(os.sep, "/") or ".",
+                    )
+                    for error in links
                 ]
             return found
         if glob.has_magic(text):

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vizlib.cassette import unlisted_reason
 from vizlib.check.config import CheckConfig, ConfigError, load_config, with_flags
 from vizlib.check.findings import Finding, clean, fingerprint
 from vizlib.check.scan import FileSecrets, scan_file
@@ -106,9 +107,7 @@ def run_check(
     unlisted: list[OSError] = []
     paths = expand_paths(inputs, unlisted)
     shown = {p: p.as_posix() for p in paths}
-    findings = [
-        _unreadable(Path(str(e.filename)).as_posix(), str(e.strerror or e)) for e in unlisted
-    ]
+    findings = [_unreadable(Path(str(e.filename)).as_posix(), unlisted_reason(e)) for e in unlisted]
     readable = [p for p in paths if p.is_file()]
     named = discover(readable)  # the names load_many gives the files
     display = {name: shown[path] for path, name in named}
