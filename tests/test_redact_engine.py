@@ -525,6 +525,18 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
             "redis://:Gn6QD67bKSqqy2VY9vNbccmV@redis.example.com:6379/0",
             f"redis://{MASK}@redis.example.com:6379/0",
         ),
+        # an `@` left unescaped in a password or a user name: the user info ends at the last
+        (
+            "https://ada:Gn6Q@D67bKSqq@db.example.com/x?to=a@b",
+            f"https://{MASK}@db.example.com/x?to=a@b",
+        ),
+        (
+            "ftp://ada@example.com:Gn6QD67bKSqq@files.example.com/",
+            f"ftp://{MASK}@files.example.com/",
+        ),
+        # not user info: a port, then a path or a query holding an `@`
+        ("https://host:8080/users/ada@example.com", "https://host:8080/users/ada@example.com"),
+        ("https://host:8080?cc=ada@example.com", "https://host:8080?cc=ada@example.com"),
         # a bare `token` or `key` where its value is written as a generated credential is
         (f'{{"ok": true, "token": "{MCP_TOKEN}"}}', f'{{"ok": true, "token": "{MASK}"}}'),
         (f'{{"key": "{MCP_TOKEN}"}}', f'{{"key": "{MASK}"}}'),

@@ -159,7 +159,9 @@ SHAPES: list[Rule] = [
     ),
     _rule(
         "secret/basic-auth",
-        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/\s:@\"'<>\\]*:[^/\s@\"'<>\\]+)@",
+        # the user info runs to the authority's last `@`, as URL parsers read it: a password
+        # (or a user name, such as an email address) may hold an `@` left unescaped
+        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/?#\s:\"'<>\\]*:[^/?#\s\"'<>\\]+)@",
         "user:password@ in a URL (the user name may be empty)",
         "@",
     ),
