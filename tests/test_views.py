@@ -225,6 +225,26 @@ def test_static_copy_borrows_one_plotly_js(sample: vizlib.Cassette) -> None:
     assert "parent.__vizlibPlotly()" in second
 
 
+def test_transcript_results_are_the_last_sent_from_the_interaction_on() -> None:
+    # every shared cassette: each call's result, as the last request from its interaction on
+    # sent it (one pass per cassette, not one per interaction)
+    compared = 0
+    for cassette in vizlib.cassette.collect(require_shared()):
+        for interaction, record in enumerate(cassette.records):
+            sent = {
+                m.tool_call_id: m.content
+                for later in cassette.records[interaction:]
+                for m in later.decoded.messages
+                if m.role == "tool" and m.tool_call_id
+            }
+            for turn in transcript(cassette, interaction):
+                for use in turn.tool_uses:
+                    assert use.result == sent.get(use.id or ""), (cassette.name, interaction)
+                    compared += use.result is not None
+            assert len(transcript(cassette, interaction)) == len(record.decoded.messages)
+    assert compared == 237  # calls whose result a request sent, across the shared cassettes
+
+
 def test_transcript_and_raw(sample: vizlib.Cassette) -> None:
     turns = transcript(sample, 1)
     assert [t.role for t in turns] == ["system", "user", "assistant", "tool", "tool", "assistant"]

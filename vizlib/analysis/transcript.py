@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from vizlib.cassette import Cassette
 from vizlib.redact import redact_text
@@ -39,12 +39,12 @@ def transcript(cassette: Cassette, interaction: int, *, redact: bool = False) ->
     """
     shown = redact_text if redact else _same
     decoded = cassette.records[interaction].decoded
-    results = {
-        m.tool_call_id: m.content
-        for record in cassette.records[interaction:]
-        for m in record.decoded.messages
-        if m.role == "tool" and m.tool_call_id
-    }
+    last = _last_results(cassette)
+
+    def result(call_id: str | None) -> str | None:
+        found = last.get(call_id or "")
+        return None if found is None or found[0] < interaction else shown(found[1])
+
     return [
         Turn(
             position=m.position,
@@ -54,17 +54,33 @@ def transcript(cassette: Cassette, interaction: int, *, redact: bool = False) ->
             reasoning=shown(m.reasoning),
             tool_call_id=m.tool_call_id,
             tool_uses=tuple(
-                ToolUse(c.id, c.name, shown(c.arguments), _maybe(shown, results.get(c.id or "")))
-                for c in m.tool_calls
+                ToolUse(c.id, c.name, shown(c.arguments), result(c.id)) for c in m.tool_calls
             ),
         )
         for m in decoded.messages
     ]
 
 
+_LAST_RESULTS: WeakKeyDictionary[Cassette, dict[str, tuple[int, str]]] = WeakKeyDictionary()
+
+
+def _last_results(cassette: Cassette) -> dict[str, tuple[int, str]]:
+    """Each tool call's result as the last request sending it has it, and that request's index.
+
+    The last request from an interaction on that sends a result is the last of all, if it
+    comes at or after that interaction: one pass per cassette serves every interaction.
+    """
+    found = _LAST_RESULTS.get(cassette)
+    if found is None:
+        found = {
+            m.tool_call_id: (index, m.content)
+            for index, record in enumerate(cassette.records)
+            for m in record.decoded.messages
+            if m.role == "tool" and m.tool_call_id
+        }
+        _LAST_RESULTS[cassette] = found
+    return found
+
+
 def _same(text: str) -> str:
     return text
-
-
-def _maybe(shown: Callable[[str], str], text: str | None) -> str | None:
-    return None if text is None else shown(text)
