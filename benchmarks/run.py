@@ -10,6 +10,7 @@ stream event, and nothing else.
     python benchmarks/run.py                      # the shared corpus
     python benchmarks/run.py --synthetic 1000000  # a synthetic corpus of that many events
     python benchmarks/run.py --huge 100000        # one cassette that many chunks long: report, view
+    python benchmarks/run.py --interactions 20000 # one cassette of that many interactions: report
     python benchmarks/run.py --check              # vizlib check against vizlib summary
 """
 
@@ -134,6 +135,23 @@ def huge(path: Path, out: Path) -> str:
     )
 
 
+def long_report(path: Path, out: Path) -> str:
+    """Load, then report, one cassette of many interactions: the report's cost per interaction."""
+    import vizlib
+
+    started = time.process_time()
+    cassette = vizlib.load(path)
+    loaded = time.process_time()
+    vizlib.report(cassette, out)
+    reported = time.process_time()
+    load, report = loaded - started, reported - loaded
+    return (
+        f"load {load:.2f}s, report {report:.2f}s CPU ({out.stat().st_size / 1e6:.1f} MB, "
+        f"{1000 * report / len(cassette):.2f} ms an interaction); report / load = "
+        f"{report / load:.1f}"
+    )
+
+
 def folder_report(source: Path, out: Path) -> int:
     """`vizlib.report` of a folder as a user calls it (here with an empty cache): its HTML size."""
     import vizlib
@@ -205,6 +223,7 @@ def _child(args: argparse.Namespace) -> None:
         "cold-filling": lambda: _with_empty_cache(lambda: vizlib_load(source, cache=True)),
         "cold-parallel": lambda: vizlib_parallel(source, cache=False),
         "huge": lambda: huge(files[0], Path(args.out)),
+        "long": lambda: long_report(files[0], Path(args.out)),
         "cold-many": lambda: _with_empty_cache(lambda: vizlib_parallel(source, cache=True)),
         "report": lambda: _with_empty_cache(lambda: folder_report(source, Path(args.out))),
         "report-seed": lambda: folder_report(SEED, Path(args.out)),
@@ -217,7 +236,7 @@ def _child(args: argparse.Namespace) -> None:
         print(json.dumps(_paired(runs, PAIRED[args.variant], args.repeat)))
         return
     times, cpu = [], []
-    for _ in range(1 if args.variant == "huge" else args.repeat):
+    for _ in range(1 if args.variant in ("huge", "long") else args.repeat):
         started, started_cpu = time.perf_counter(), _cpu()
         result = runs[args.variant]()
         times.append(time.perf_counter() - started)
@@ -334,6 +353,9 @@ def main() -> None:
     )
     parser.add_argument("--huge", type=int, help="report and view one cassette of this many chunks")
     parser.add_argument(
+        "--interactions", type=int, help="report one cassette of this many interactions"
+    )
+    parser.add_argument(
         "--report",
         action="store_true",
         help="the report and views of the shared folder against its cold load_many",
@@ -366,7 +388,7 @@ def main() -> None:
 def _benchmark(args: argparse.Namespace, work: Path) -> None:
     """Run the variants the arguments ask for, in scratch directory `work`."""
     from vizlib.cassette import cassette_files
-    from vizlib.synthetic import synthetic_cassette, write_corpus
+    from vizlib.synthetic import long_cassette, synthetic_cassette, write_corpus
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -381,6 +403,17 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
         result = _run("huge", files_json, work / "cache", work / "huge.html")
         print(
             f"one cassette of about {args.huge:,} chunks: {result['result']}; "
+            f"peak {result['peak_mb']:.0f} MB"
+        )
+        return
+    if args.interactions:
+        path = work / "long.yaml"
+        path.write_text(long_cassette(args.interactions), encoding="utf-8")
+        files_json = work / "files.json"
+        files_json.write_text(json.dumps({"files": [str(path)], "source": str(path)}))
+        result = _run("long", files_json, work / "cache", work / "long.html")
+        print(
+            f"one cassette of {args.interactions:,} interactions: {result['result']}; "
             f"peak {result['peak_mb']:.0f} MB"
         )
         return

@@ -200,6 +200,28 @@ def synthetic_cassette(
     events: int = 200, *, seed: int = 0, wire: str = "openai", calls: int = 2
 ) -> str:
     """A go-vcr cassette of two streamed turns with about `events` stream events in all."""
+    return _dump(_conversation(events, seed, wire, calls))
+
+
+def long_cassette(interactions: int, *, events: int = 12, seed: int = 0) -> str:
+    """A go-vcr cassette of `interactions` (rounded up to even): many two-turn conversations.
+
+    As an agent's test suite records them into one file; wire formats alternate.
+    """
+    recorded = []
+    for index in range(-(-interactions // 2)):
+        wire = "anthropic" if index % 3 == 2 else "openai"
+        recorded += _conversation(events, seed + index, wire, 1)
+    return _dump(recorded)
+
+
+def _dump(interactions: list[dict[str, Any]]) -> str:
+    document = {"version": 2, "interactions": interactions}
+    return yaml.safe_dump(document, sort_keys=False, width=10_000, allow_unicode=True)
+
+
+def _conversation(events: int, seed: int, wire: str, calls: int) -> list[dict[str, Any]]:
+    """The two interactions of a tool-calling conversation."""
     rng = random.Random(seed)
     first_events = max(8, events * 3 // 4)
     second_events = max(4, events - first_events)
@@ -241,11 +263,7 @@ def synthetic_cassette(
             },
         }
 
-    document = {
-        "version": 2,
-        "interactions": [interaction([ask], body0, "1.2s"), interaction(follow, body1, "800ms")],
-    }
-    return yaml.safe_dump(document, sort_keys=False, width=10_000, allow_unicode=True)
+    return [interaction([ask], body0, "1.2s"), interaction(follow, body1, "800ms")]
 
 
 def write_corpus(
