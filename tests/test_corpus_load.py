@@ -330,6 +330,24 @@ def test_a_subfolder_that_cannot_be_read_is_an_error_row_not_a_silent_gap(
     ]
 
 
+def test_frames_are_the_user_s_to_change(private_cache: Path, tmp_path: Path) -> None:
+    # frames built from Arrow buffers (a cold load, a warm one, one cassette) own their
+    # columns: a user may set a value, where a view of Arrow's memory would be read-only
+    write_corpus(tmp_path / "suite", files=2, events_per_file=30)
+    cold = vizlib.load_many(tmp_path / "suite", progress=False)
+    warm = vizlib.load_many(tmp_path / "suite", progress=False)
+    one = vizlib.load(tmp_path / "suite" / "openai-00000.yaml")
+    for source in (cold, warm, one):
+        for frame in FRAMES:
+            table = getattr(source, frame)
+            for column in table.columns:
+                kind = table[column].dtype.kind
+                if kind in "biuf":
+                    value = True if kind == "b" else 1
+                    table.loc[0, column] = value
+                    assert table.loc[0, column] == value, (frame, column)
+
+
 def test_batches_are_runs_of_files_of_about_equal_size() -> None:
     sizes = [90_000, 1_000, 2_000, 500, 88_000, 3_000, 1_000, 45_000, 45_000, 0]
     items = [(f"{n}.yaml", f"{n}.yaml", str(n)) for n in range(len(sizes))]
