@@ -525,6 +525,11 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
             "redis://:Gn6QD67bKSqqy2VY9vNbccmV@redis.example.com:6379/0",
             f"redis://{MASK}@redis.example.com:6379/0",
         ),
+        # a field named as an HTTP extension header, outside a `headers` object, is that header
+        (
+            '{"default_headers_json": {"X-Custom-Key": "Gn6QD67bKSqq"}, "X-Request-Id": "r_1"}',
+            f'{{"default_headers_json": {{"X-Custom-Key": "{MASK}"}}, "X-Request-Id": "r_1"}}',
+        ),
         # an `@` left unescaped in a password or a user name: the user info ends at the last
         (
             "https://ada:Gn6Q@D67bKSqq@db.example.com/x?to=a@b",

@@ -227,6 +227,8 @@ def _walk(node: Any, depth: int = 0) -> Iterator[tuple[str | None, str]]:
 
 
 _BARE_NAMES = frozenset({"token", "key"})
+# A field named as an HTTP extension header is written (`X-Custom-Key`), wherever it is.
+_EXTENSION_HEADER = re.compile(r"(?i:x-[a-z0-9]+(?:-[a-z0-9]+)+)\Z")
 _BARE_LENGTH = 20  # a logprob's `token` or a setting's `key` is seldom this long and random
 
 
@@ -235,12 +237,15 @@ def _masked_field(name: str, value: str) -> bool:
 
     A bare `token` or `key` (a logprob's token, a setting's key) counts where
     its value is written as a generated credential is: long, random, letters
-    and two digits or more, no space.
+    and two digits or more, no space. A field named as an HTTP extension header
+    (`X-Custom-Key`) counts as that header would.
     """
     if name.startswith(HEADER):
         return is_secret_header(name.removeprefix(HEADER))
     if is_secret_field(name):
         return True
+    if _EXTENSION_HEADER.match(name):  # `X-Custom-Key` in a client's settings: a header
+        return is_secret_header(name)
     return (
         normalise_name(name) in _BARE_NAMES
         and len(value) >= _BARE_LENGTH
