@@ -45,6 +45,7 @@ from vizlib.secrets.records import BASE64_RUN, MAXBASE64_RUNS, base64_runs
 from vizlib.secrets.rules import _LONG_NEEDLES, LONG, SHAPES
 from vizlib.secrets.scan import _FIELD_HINT, _field_hint, holds_nothing
 from vizlib.standalone import diff_page, report_html
+from vizlib.views.corpusview import corpus_view
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
@@ -453,6 +454,41 @@ def test_cli_report_and_summary(tmp_path: Path) -> None:
     assert _leaks(summary.output) == []
     assert runner.invoke(main, ["report", "--no-redact", str(path), "-o", str(out)]).exit_code == 0
     assert KEYS["ya29"] in readable(out.read_text())
+
+
+def test_file_names_are_masked_in_the_report_and_the_notebook_views(tmp_path: Path) -> None:
+    # a cassette named after a parametrized test id, and a broken one: in the page, the
+    # dashboard, the list of files not read and the views, their keys are masked
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    good, broken = f"test_chat[{KEYS['after-newline']}].yaml", f"test_x[{KEYS['pplx']}].yaml"
+    (folder / good).write_text(sample_cassette())
+    (folder / broken).write_text("interactions: [")
+    (folder / "plain.yaml").write_text(sample_cassette())
+    out = tmp_path / "r.html"
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", str(folder), "-o", str(out)])
+    assert result.exit_code == 1  # a file could not be read
+    assert _leaks(result.output) == []
+    assert f"test_x[{MASK}].yaml: not valid YAML" in result.output
+    page = readable(out.read_text())
+    assert _leaks(page) == []
+    assert f"test_chat[{MASK}].yaml" in page
+    assert f"test_x[{MASK}].yaml" in page
+    assert "plain.yaml" in page
+    one = tmp_path / "one.html"
+    assert runner.invoke(main, ["report", str(folder / good), "-o", str(one)]).exit_code == 0
+    assert _leaks(readable(one.read_text())) == []
+    view = corpus_view(folder)
+    shown = view.dashboard.value + repr(view.picker.options)
+    view.open_cassette(0)
+    shown += view.holder.children[0].children[0].value
+    assert _leaks(shown) == []
+    assert f"test_chat[{MASK}].yaml" in shown
+    result = runner.invoke(main, ["report", "--no-redact", str(folder), "-o", str(out)])
+    assert broken in result.output
+    assert good in out.read_text()
+    assert broken in out.read_text()
 
 
 def test_problems_panel_lists_secrets_without_them(cassette: vizlib.Cassette) -> None:

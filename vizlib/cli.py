@@ -250,6 +250,7 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     from vizlib.analysis.dashboard import failures_of  # noqa: PLC0415 - loaded on demand
     from vizlib.standalone import corpus_report_html  # noqa: PLC0415
     from vizlib.standalone.source import report_corpus  # noqa: PLC0415
+    from vizlib.views.corpus import shown_failures  # noqa: PLC0415
 
     _check_output(output, inputs)
     files, failures = expand(inputs)
@@ -259,8 +260,8 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     corpus = report_corpus(
         inputs[0] if one_folder else [p for p, _ in files], progress=shown, redact=not no_redact
     )
-    _report_failures([*failures, *failures_of(corpus.errors)])
     failures += failures_of(corpus.errors)
+    _report_failures(shown_failures(failures, redact=not no_redact))
     if not corpus.names:
         _console(stderr=True).print(
             "[red]error:[/red] no cassette could be read; no report written"

@@ -23,12 +23,12 @@ from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.diff import CassetteDiff
 from vizlib.cassette import Cassette
 from vizlib.corpus import Corpus
-from vizlib.redact import redact_url
+from vizlib.redact import redact_text, redact_url
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.parallel import held_or_loaded, sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
 from vizlib.standalone.source import kept, prebuilt
-from vizlib.views.corpus import dashboard_html, frames_of
+from vizlib.views.corpus import dashboard_html, frames_of, shown_failures
 from vizlib.views.diffview import diff_html
 from vizlib.views.figures import LAYOUT_DEFAULTS, template
 from vizlib.views.html import style
@@ -84,16 +84,18 @@ def page_html(
     title: str | None = None,
 ) -> str:
     """The page around packed sections and a rendered dashboard (empty for one cassette)."""
+    if title is None:
+        title = sections[0].name if len(sections) == 1 else f"{len(sections)} cassettes"
     return render(
         "report.html.j2",
-        title=title or (sections[0].name if len(sections) == 1 else f"{len(sections)} cassettes"),
+        title=redact_text(title) if redact else title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=vizlib.__version__,
         plotly_version=plotly_js_version(),
         redact=redact,
         dashboard=dashboard,
         sections=sections,
-        failures=failures,
+        failures=shown_failures(failures, redact=redact),
         style=style() + _asset("report.css"),
         plotly_js=plotly_js(),
         plotly_template=script_json(template()),
@@ -126,7 +128,7 @@ def report_html(
         table = dashboard(
             frames["interactions"], frames["chunks"], frames["tool_calls"], frames["usage"], names
         )
-        index = dashboard_html(table, links=True, errors=failures)
+        index = dashboard_html(table, links=True, errors=failures, redact=redact)
     return page_html(sections, dashboard=index, redact=redact, failures=failures, title=title)
 
 
@@ -164,7 +166,7 @@ def corpus_report_html(
             frames["usage"],
             corpus.names,
         )
-        index.append(dashboard_html(table, links=True, errors=errors))
+        index.append(dashboard_html(table, links=True, errors=errors, redact=redact))
 
     ready = prebuilt(corpus, redact)
     if progress:

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from vizlib.analysis.dashboard import DASHBOARD_COLUMNS, dashboard
 from vizlib.analysis.turns import RequestGrowth
 from vizlib.cassette import Cassette
+from vizlib.redact import redact_text
 from vizlib.views.format import count, missing, share
 from vizlib.views.html import render
 
@@ -70,16 +71,18 @@ def _cell(key: str, value: Any, *, estimated: bool = False) -> tuple[str, str]:
     return text, repr(float(value))
 
 
-def _rows_html(table: pd.DataFrame, *, links: bool, opens: bool) -> Markup:
+def _rows_html(table: pd.DataFrame, *, links: bool, opens: bool, redact: bool) -> Markup:
     """The table's body rows, one `<tr>` per row, built column by column.
 
     With `links`, each name links to its section; with `opens`, it carries
-    its row's index label for opening it.
+    its row's index label for opening it; with `redact`, names are masked.
     """
     estimated = ["estimated" in str(s) for s in table["cost_source"].fillna("").tolist()]
     columns = []
     for key in DASHBOARD_COLUMNS:
         values = table[key].tolist()
+        if key == "cassette" and redact:
+            values = [redact_text(v) if isinstance(v, str) else v for v in values]
         cells = [_cell(key, v, estimated=e) for v, e in zip(values, estimated, strict=True)]
         if key not in NUMERIC:  # numbers are digits, separators and signs: nothing to escape
             cells = [(text, text) for text in map(escape, (t for t, _ in cells))]
@@ -106,13 +109,15 @@ def dashboard_html(
     opens: bool = False,
     sorted_by: tuple[str, bool] | None = None,
     errors: Sequence[tuple[str, str]] = (),
+    redact: bool = True,
 ) -> str:
     """The dashboard table; in a report its headers sort it and its names link to sections.
 
     With `opens` (the notebook view), each name carries its row's index label
     (the cassette's position in the folder) for opening it, and `sorted_by`
     (column, ascending) marks the sorted header. `errors` lists inputs that
-    could not be read (name, reason): each gets a row saying why.
+    could not be read (name, reason): each gets a row saying why. With
+    `redact`, secrets in file names are masked too.
     """
     columns = [(key, TITLES[key], key in NUMERIC) for key in DASHBOARD_COLUMNS]
     note = "One row per cassette; costs are reported or estimated, as each usage chart says."
@@ -120,14 +125,22 @@ def dashboard_html(
         note += " Click a header to sort."
     return render(
         "dashboard.html.j2",
-        rows=_rows_html(table, links=links, opens=opens),
+        rows=_rows_html(table, links=links, opens=opens, redact=redact),
         n_rows=len(table),
         columns=columns,
-        errors=errors,
+        errors=shown_failures(errors, redact=redact),
         sorted_by=sorted_by or ("", True),
         descriptions=DASHBOARD_COLUMNS,
         note=note,
     )
+
+
+def shown_failures(failures: Sequence[tuple[str, str]], *, redact: bool) -> list[tuple[str, str]]:
+    """Inputs that could not be read (name, reason), with secrets in names masked if asked.
+
+    The reasons are masked where they are made (see `CassetteError`).
+    """
+    return [(redact_text(name) if redact else name, reason) for name, reason in failures]
 
 
 SEARCHED = ("cassette", "api", "model", "finish_reasons")

@@ -16,6 +16,7 @@ import pandas as pd
 from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.cassette import Cassette, collect
 from vizlib.corpus import Corpus, as_corpus, names_many
+from vizlib.redact import redact_text
 from vizlib.views.corpus import NUMERIC, cassettes_dashboard, dashboard_html, filter_rows
 from vizlib.views.hooks import Hooks
 from vizlib.views.html import style
@@ -50,7 +51,7 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
         self.picker = widgets.Dropdown(
             options=[
                 ("pick one, or click a name below", None),
-                *((n, i) for i, n in enumerate(names)),
+                *((redact_text(n) if redact else n, i) for i, n in enumerate(names)),
             ],
             value=None,
             description="open",
@@ -106,6 +107,7 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
             opens=True,
             sorted_by=(self.key, self.ascending),
             errors=self.errors,
+            redact=self.redact,
         )
 
     def _open_position(self, position: object) -> None:

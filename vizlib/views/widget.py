@@ -25,6 +25,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.cassette import Cassette
+from vizlib.redact import redact_text
 from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
 from vizlib.views.loader import load_plotly
@@ -155,10 +156,11 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.tabs.titles = tuple(title for title, _ in chosen)
         self._picked: Picked | None = None
         self.filled = False
+        name = redact_text(cassette.name) if redact else cassette.name
         super().__init__(
             [
                 widgets.HTML(
-                    f"<style>{_style()}</style><div class='vz'><b>{html.escape(cassette.name)}</b> "
+                    f"<style>{_style()}</style><div class='vz'><b>{html.escape(name)}</b> "
                     f"<span class='vz-muted'>{html.escape(cassette.container)}, "
                     f"{_plural(len(cassette), 'interaction')}</span></div>"
                 ),
