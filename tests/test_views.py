@@ -243,6 +243,14 @@ def test_transcript_results_are_the_last_sent_from_the_interaction_on() -> None:
                     compared += use.result is not None
             assert len(transcript(cassette, interaction)) == len(record.decoded.messages)
     assert compared == 237  # calls whose result a request sent, across the shared cassettes
+    # records replaced after a first transcript: the results are found again
+    sample = vizlib.load_sample()
+    assert [u.result is not None for t in transcript(sample, 0) for u in t.tool_uses] == [
+        True,
+        True,
+    ]
+    sample.records = sample.records[:1]
+    assert [u.result for t in transcript(sample, 0) for u in t.tool_uses] == [None, None]
 
 
 def test_transcript_and_raw(sample: vizlib.Cassette) -> None:

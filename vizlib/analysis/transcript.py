@@ -61,24 +61,28 @@ def transcript(cassette: Cassette, interaction: int, *, redact: bool = False) ->
     ]
 
 
-_LAST_RESULTS: WeakKeyDictionary[Cassette, dict[str, tuple[int, str]]] = WeakKeyDictionary()
+Results = dict[str, tuple[int, str]]
+# per cassette: its records when the results were found, and the results
+_LAST_RESULTS: WeakKeyDictionary[Cassette, tuple[object, Results]] = WeakKeyDictionary()
 
 
-def _last_results(cassette: Cassette) -> dict[str, tuple[int, str]]:
+def _last_results(cassette: Cassette) -> Results:
     """Each tool call's result as the last request sending it has it, and that request's index.
 
     The last request from an interaction on that sends a result is the last of all, if it
-    comes at or after that interaction: one pass per cassette serves every interaction.
+    comes at or after that interaction: one pass per cassette serves every interaction (and
+    is made again if its records are replaced).
     """
-    found = _LAST_RESULTS.get(cassette)
-    if found is None:
-        found = {
-            m.tool_call_id: (index, m.content)
-            for index, record in enumerate(cassette.records)
-            for m in record.decoded.messages
-            if m.role == "tool" and m.tool_call_id
-        }
-        _LAST_RESULTS[cassette] = found
+    known = _LAST_RESULTS.get(cassette)
+    if known is not None and known[0] is cassette.records:
+        return known[1]
+    found = {
+        m.tool_call_id: (index, m.content)
+        for index, record in enumerate(cassette.records)
+        for m in record.decoded.messages
+        if m.role == "tool" and m.tool_call_id
+    }
+    _LAST_RESULTS[cassette] = (cassette.records, found)
     return found
 
 
