@@ -24,6 +24,7 @@ from vizlib.readers._document import CassetteLoader, check_structure, parse_docu
 from vizlib.readers._fastyaml import REFUSED, fast_load
 
 INCOMING = SHARED.parent / "incoming"
+CHECKED_SHARED = 9  # shared YAML files the screen leaves to the checks (see below)
 YAML_SUFFIXES = (".yaml", ".yml")
 
 pytestmark = pytest.mark.skipif(not _fastyaml.available(), reason="py-yaml12 is not installed")
@@ -48,6 +49,36 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _parsed(text: str) -> Any:
+    try:
+        return _fastyaml._parser()(text, handlers=_fastyaml._HANDLERS)  # type: ignore[misc]
+    except Exception:
+        return REFUSED
+
+
+def screen_lets_through(content: str | bytes, max_depth: int = 64) -> bool:
+    """Whether the screen alone takes `content` (the checks then never run), as `fast_load`."""
+    if _fastyaml._unlike(content) or not _fastyaml._screened(content):
+        return False
+    data = _parsed(content.decode("utf-8", "replace") if isinstance(content, bytes) else content)
+    return data is not REFUSED and _fastyaml._dump_alike(data, max_depth)
+
+
+def checks_let_through(content: str | bytes, max_depth: int = 64) -> bool:
+    """Whether the checks before and after parsing take `content`."""
+    text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+    if _fastyaml._text_differs(text):
+        return False
+    data = _parsed(text)
+    return data is not REFUSED and not _fastyaml._document_differs(data, text, max_depth)
+
+
+def assert_screen_within_checks(content: str | bytes, max_depth: int = 64) -> None:
+    """The screen takes nothing the checks would refuse: it only saves their time."""
+    if screen_lets_through(content, max_depth):
+        assert checks_let_through(content, max_depth), content
+
+
 def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES)
 
@@ -66,6 +97,7 @@ def test_every_shared_cassette_parses_to_pyyamls_document(path: Path | None) -> 
     fast = fast_load(content)
     if fast is not REFUSED:
         assert same(fast, reference(content))
+    assert_screen_within_checks(content)
 
 
 @pytest.mark.shared
@@ -76,6 +108,9 @@ def test_most_shared_cassettes_take_the_fast_path() -> None:
     # collection's plain scalar with a leading zero (YAML 1.1 octal)
     assert len(files) == 200
     assert refused == ["generate.yaml"]
+    # and most go by the screen alone: the checks run on the rest
+    checked = [p.name for p in files if not screen_lets_through(p.read_bytes())]
+    assert len(checked) == CHECKED_SHARED, checked
 
 
 @pytest.mark.parametrize("space", ["\xa0", "\u1680", "\u2000", "\u200a", "\u202f", "\u3000"])
@@ -179,6 +214,7 @@ def test_binary_bodies_are_decoded_as_pyyaml_decodes_them() -> None:
 )  # fmt: skip
 def test_scalars_read_alike_or_go_to_pyyaml(scalar: str, template: str) -> None:
     text = template.format(scalar)
+    assert_screen_within_checks(text)
     try:
         expected = reference(text)
     except yaml.YAMLError:
@@ -208,6 +244,7 @@ def test_scalars_read_alike_or_go_to_pyyaml(scalar: str, template: str) -> None:
     ],
 )
 def test_what_the_fast_parser_cannot_match_goes_to_pyyaml(text: str) -> None:
+    assert not screen_lets_through(text)
     assert fast_load(text) is REFUSED
     assert fast_load(text.encode("utf-8", "surrogatepass")) is REFUSED
 
@@ -258,6 +295,7 @@ def test_quoted_look_alikes_take_the_fast_path(text: str) -> None:
     ],
 )
 def test_plain_scalars_read_differently_go_to_pyyaml(text: str) -> None:
+    assert not screen_lets_through(text)
     assert fast_load(text) is REFUSED
     assert fast_load(text.encode()) is REFUSED
 
@@ -313,6 +351,7 @@ def test_documents_written_by_pyyaml_read_alike(
     )
     fast = fast_load(text.encode())
     assert fast is REFUSED or same(fast, reference(text)), text
+    assert_screen_within_checks(text.encode())
 
 
 @settings(max_examples=300, deadline=None)
@@ -323,6 +362,7 @@ def test_documents_written_by_pyyaml_read_alike(
 )
 def test_hand_written_yaml_reads_alike_or_goes_to_pyyaml(tokens: list[str]) -> None:
     text = "".join(tokens)
+    assert_screen_within_checks(text)
     try:
         expected = reference(text)
     except (yaml.YAMLError, ValueError):
@@ -336,6 +376,7 @@ def test_the_depth_limit_holds_on_the_fast_path(levels: int) -> None:
     # the fast path's walk refuses exactly what PyYAML's document and check_structure refuse
     text = "interactions:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, levels))
     text += "  " * levels + "v: 1\n"
+    assert_screen_within_checks(text, max_depth=10)
     with using(Limits(depth=10)):
         try:
             check_structure(reference(text), name="deep.yaml", aliases=False)
@@ -345,3 +386,18 @@ def test_the_depth_limit_holds_on_the_fast_path(levels: int) -> None:
             return
         assert fast_load(text, max_depth=10) is not REFUSED
         assert same(parse_document(text, name="deep.yaml"), reference(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    scalar=st.text(alphabet="0123456789_:.-+eExXoObBaf TtZ\t!&*<=yesnNO", max_size=14),
+    template=st.sampled_from(
+        ["a: {}\n", "- {}\n", "{}: a\n", "a: [b, {}]\n", "a: '{}'\n", "a: {{b: {}}}\n"]
+    ),
+)
+def test_the_screen_takes_no_number_like_scalar_the_checks_refuse(
+    scalar: str, template: str
+) -> None:
+    text = template.format(scalar)
+    assert_screen_within_checks(text)
+    assert_screen_within_checks(text.encode())

@@ -22,6 +22,12 @@ Every check is a superset: text inside a quoted body that merely looks like
 such a construct also sends its file to PyYAML, which costs time, never
 correctness. Long quoted bodies are scanned only for a few literals, so the
 checks cost a fraction of the parse.
+
+Most files hold none of it, and for them both steps are replaced by a
+screen: one pass of RE2 over the text for a superset of what the two steps
+look for in it, and one dump of the parsed document by orjson (in C), which
+fails on a tagged or complex node and shows the document's depth and its
+long strings. Where the screen finds anything, the two steps decide.
 """
 
 from __future__ import annotations
@@ -32,7 +38,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, Final
 
+import orjson
 from yaml.resolver import Resolver
+
+from vizlib.secrets.linear import found
 
 __all__ = ["REFUSED", "available", "fast_load"]
 
@@ -215,6 +224,83 @@ def _written_plain(string: str, text: str) -> bool:
     return re.search(rf"{literal}(?<![^\s\[{{,:]{literal})" + _ENDS, text) is not None
 
 
+# The screen's pass over the text (RE2): a superset of what `_text_differs` looks for, and
+# of the plain scalars `_document_differs` looks for. Where a plain scalar may start and end,
+# as `_STARTS` and `_ENDS` say (YAML separates tokens with spaces, tabs and line breaks).
+_SCREEN_START = r"(?:^|[\t\n\r \[{,:])"
+_SCREEN_END = r"[ \t]*(?:\r?\n|#|[,\]}]|:(?:[ \t\r\n]|$)|$)"
+_SCREEN_PLAIN = "|".join(
+    [
+        r"yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF",  # YAML 1.1's booleans, and not 1.2's
+        r"<<|=|[!&*]",  # merge and value keys; a lone tag, anchor or alias indicator
+        r"[-+]?0b[0-1_]+",  # binary integers
+        r"[-+]?0x[0-9a-fA-F_]*_[0-9a-fA-F_]*|[-+]0x[0-9a-fA-F_]+",  # hex YAML 1.2 does not read
+        r"[-+]?\.?[0-9][0-9.eE+\-]*[_:][0-9_.:eE+\-]*",  # underscores, sexagesimal numbers
+        r"[-+]?0[0-9oO][0-9]*",  # leading zeros (`_LEADING_ZERO`)
+        # what `_FLOAT_DIFFERS` finds: exponents, signed dots, integers past 64 bits
+        r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+",
+        r"[-+]\.[0-9]+",
+        r"[-+]?[0-9]{18,}",
+    ]
+)
+_SCREEN = "|".join(
+    [
+        _SCREEN_START + "(?:" + _SCREEN_PLAIN + ")" + _SCREEN_END,
+        # timestamps: a date alone or with a time, plain; with spaces, anywhere (a string
+        # holding a space may be folded over lines, so `_written_plain` takes it as plain)
+        _SCREEN_START + r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t]|" + _SCREEN_END + ")",
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ \t]+[0-9]",
+        # `_AT_LINE_START`: directives, a second document (a first line's `---` starts the
+        # first, and an end marker may close the text), deep block nesting
+        r"(?:^|\n)(?:%|\.\.\.[ \t\r\n]+[^ \t\r\n]|[ \t?:-]{200})|\n---(?:[ \t\r\n]|$)",
+        # `_TRIGGERED`: a core tag other than `!!binary ` or a verbatim tag; an anchor
+        _SCREEN_START
+        + r"!(?:<|!(?:$|[^b]|b(?:$|[^i]|i(?:$|[^n]|n(?:$|[^a]|a(?:$|[^r]|r(?:$|[^y]"
+        + r"|y(?:$|[^ \t\r\n]))))))))",
+        r"(?:^|[\t\n\r \[{,:\x{feff}])&[^\t\n\r ]",
+        # spaces outside ASCII (`_UNICODE_SPACE`)
+        r"[\x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]",
+    ]
+)
+# In the dump of a parsed document: a string longer than `_SHORT` made only of a number's
+# characters (see `_document_differs`).
+_DUMPED_NUMBER = (
+    '"[' + "".join(f"\\x{{{ord(c):x}}}" for c in _NUMBER_CHARACTERS) + f']{{{_SHORT + 1},}}"'
+)
+
+
+def _screened(content: str | bytes) -> bool:
+    """Whether one pass over the text finds nothing the checks before and after parsing seek.
+
+    A lone CR (a line break to YAML) is left to those checks.
+    """
+    if isinstance(content, bytes):
+        return b"\r" not in content and not found(_SCREEN, content)
+    return "\r" not in content and not found(_SCREEN, content)
+
+
+def _no_bytes(value: Any) -> None:
+    if type(value) is not bytes:  # bytes (from `!!binary`) are alike: dumped as null
+        raise TypeError(type(value).__name__)
+
+
+def _dump_alike(data: Any, max_depth: int) -> bool:
+    """Whether a screened document holds only values PyYAML reads alike, within `max_depth`.
+
+    The dump (orjson, two spaces an indent) fails on a node the fast parser
+    wraps (a tagged or complex one) and on an integer past 64 bits; a line
+    indented `2 * (max_depth + 1)` spaces or more is a value below a container
+    that deep.
+    """
+    try:
+        dump = orjson.dumps(
+            data, default=_no_bytes, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_INDENT_2
+        )
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+    return b"\n" + b" " * (2 * (max_depth + 1)) not in dump and not found(_DUMPED_NUMBER, dump)
+
+
 def _binary(value: Any) -> bytes:
     # As PyYAML's `!!binary`: base64 ignoring line breaks; a bad value raises, and
     # PyYAML then reports it.
@@ -264,10 +350,13 @@ def fast_load(content: str | bytes, max_depth: int = 64) -> Any:
             return REFUSED
     else:
         text = content
-    if _text_differs(text):
+    screened = _screened(content)
+    if not screened and _text_differs(text):
         return REFUSED
     try:
         data = parse(text, handlers=_HANDLERS)
     except Exception:  # any refusal: PyYAML parses the file and reports what is wrong
         return REFUSED
+    if screened and _dump_alike(data, max_depth):
+        return data
     return REFUSED if _document_differs(data, text, max_depth) else data

@@ -41,9 +41,11 @@ def _code(c: str) -> str:
     return f"\\x{{{ord(c):x}}}"
 
 
-def found(pattern: str, text: str) -> bool:
-    """Whether RE2's `pattern` matches anywhere in `text`."""
-    return _compiled(pattern).search(text.encode("utf-8", "surrogatepass")) is not None
+def found(pattern: str, text: str | bytes) -> bool:
+    """Whether RE2's `pattern` matches anywhere in `text` (bytes are read as UTF-8)."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogatepass")
+    return _compiled(pattern).search(text) is not None
 
 
 @cache
