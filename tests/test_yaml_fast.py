@@ -258,6 +258,7 @@ def test_what_the_fast_parser_cannot_match_goes_to_pyyaml(text: str) -> None:
         'body: \'{"type":"text-generation","text":"!!!"}\'\n',
         "a: ['yes', \"no\", '017', '1_000', '<<', '=', '2024-01-02']\n",
         "temperature: 0.7\ntop_p: 1.0\n",
+        "a: '" + "1" + "_000" * 30 + "'\nb: \"" + "deadbeef" * 12 + '"\n',  # long, quoted
         "x:\n" + "- " * 40 + "1\n",  # compact nesting, well within bounds
     ],
 )

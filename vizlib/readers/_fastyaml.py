@@ -204,9 +204,11 @@ def _document_differs(data: Any, text: str, max_depth: int) -> bool:
         return True
     if nulls and not text.isascii() and _UNICODE_SPACE.search(text):
         return True
-    # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters.
+    # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters
+    # and written plain (a plain scalar without spaces is in the text as it is in the value).
     short = {s for s in strings if len(s) <= _SHORT}  # keys and values repeat: each once
-    if any(not s.strip(_NUMBER_CHARACTERS) for s in strings if len(s) > _SHORT):
+    numbers = {s for s in strings if len(s) > _SHORT and not s.strip(_NUMBER_CHARACTERS)}
+    if any(_written_plain(number, text) for number in numbers):
         return True
     suspects = set(_DIFFERENT_STRING.findall("\x00" + "\x00".join(short) + "\x00"))
     return any(_written_plain(suspect, text) for suspect in suspects)
@@ -250,6 +252,12 @@ _SCREEN = "|".join(
         # holding a space may be folded over lines, so `_written_plain` takes it as plain)
         _SCREEN_START + r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t]|" + _SCREEN_END + ")",
         r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ \t]+[0-9]",
+        # a long plain scalar made only of a number's characters
+        _SCREEN_START
+        + "["
+        + "".join(f"\\x{{{ord(c):x}}}" for c in _NUMBER_CHARACTERS)
+        + f"]{{{_SHORT + 1},}}"
+        + _SCREEN_END,
         # `_AT_LINE_START`: directives, a second document (a first line's `---` starts the
         # first, and an end marker may close the text), deep block nesting
         r"(?:^|\n)(?:%|\.\.\.[ \t\r\n]+[^ \t\r\n]|[ \t?:-]{200})|\n---(?:[ \t\r\n]|$)",
@@ -261,11 +269,6 @@ _SCREEN = "|".join(
         # spaces outside ASCII (`_UNICODE_SPACE`)
         r"[\x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]",
     ]
-)
-# In the dump of a parsed document: a string longer than `_SHORT` made only of a number's
-# characters (see `_document_differs`).
-_DUMPED_NUMBER = (
-    '"[' + "".join(f"\\x{{{ord(c):x}}}" for c in _NUMBER_CHARACTERS) + f']{{{_SHORT + 1},}}"'
 )
 
 
@@ -290,7 +293,7 @@ def _dump_alike(data: Any, max_depth: int) -> bool:
     The dump (orjson, two spaces an indent) fails on a node the fast parser
     wraps (a tagged or complex one) and on an integer past 64 bits; a line
     indented `2 * (max_depth + 1)` spaces or more is a value below a container
-    that deep.
+    that deep. What the checks look for in strings, the screen looked for in the text.
     """
     try:
         dump = orjson.dumps(
@@ -298,7 +301,7 @@ def _dump_alike(data: Any, max_depth: int) -> bool:
         )
     except (TypeError, orjson.JSONEncodeError):
         return False
-    return b"\n" + b" " * (2 * (max_depth + 1)) not in dump and not found(_DUMPED_NUMBER, dump)
+    return b"\n" + b" " * (2 * (max_depth + 1)) not in dump
 
 
 def _binary(value: Any) -> bytes:
