@@ -368,9 +368,17 @@ def clear(root: Path | None = None) -> int:
     return freed
 
 
+_ONE_THREAD = pa.ipc.IpcReadOptions(use_threads=False)
+
+
 def _read_frame(folder: Path, frame: str) -> pa.Table:
-    """One frame's table from a segment or a corpus entry."""
-    return feather.read_table(folder / f"{frame}.arrow", memory_map=False, use_threads=False)
+    """One frame's table from a segment or a corpus entry (a Feather V2, Arrow IPC, file).
+
+    The file is read whole, then its batches are read from memory: about twice as fast as
+    `feather.read_table` for a corpus entry's small files, and nothing stays mapped.
+    """
+    data = pa.py_buffer((folder / f"{frame}.arrow").read_bytes())
+    return pa.ipc.open_file(data, options=_ONE_THREAD).read_all()
 
 
 def _children(folder: Path) -> list[Path]:
