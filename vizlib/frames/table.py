@@ -129,7 +129,7 @@ def _pandas_values(
     if dtype in _FROM_ARROW:  # pandas' own conversion, straight from the Arrow buffers
         converted: pd.api.extensions.ExtensionArray = _FROM_ARROW[dtype].__from_arrow__(array)
         return converted
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=dtype)
+    return np.array(array.to_numpy(zero_copy_only=False), dtype=dtype)  # owned, writable
 
 
 def table_to_frame(columns: Sequence[Column], table: pa.Table) -> pd.DataFrame:
@@ -137,6 +137,7 @@ def table_to_frame(columns: Sequence[Column], table: pa.Table) -> pd.DataFrame:
     return pd.DataFrame(
         {c.name: _pandas_values(table.column(c.name), c) for c in columns},
         index=pd.RangeIndex(table.num_rows),
+        copy=False,  # every column was built for this frame (and may be written to)
     )
 
 
