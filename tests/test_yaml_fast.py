@@ -402,3 +402,13 @@ def test_the_screen_takes_no_number_like_scalar_the_checks_refuse(
     text = template.format(scalar)
     assert_screen_within_checks(text)
     assert_screen_within_checks(text.encode())
+
+
+def test_a_text_over_the_screen_s_size_goes_to_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the screen's dump grows with depth times values: larger texts are walked instead
+    values = ", ".join(["1"] * (_fastyaml.SCREENED_BYTES // 3))
+    text = "a: [[[" + values + "]]]\nb: yes\n"
+    assert len(text) > _fastyaml.SCREENED_BYTES
+    monkeypatch.setattr(_fastyaml, "_screened", lambda content: pytest.fail("screened"))
+    assert fast_load(text) is REFUSED  # `yes`, found by the checks
+    assert same(fast_load(text.replace("yes", "x")), reference(text.replace("yes", "x")))
