@@ -114,37 +114,39 @@ def vizlib_parallel(files: list[Path] | Path, cache: bool) -> int:
     return len(corpus.chunks)
 
 
+def _load_then_report(
+    path: Path, out: Path, clock: Callable[[], float]
+) -> tuple[Any, float, float]:
+    """Load one cassette, then write its report: the cassette, and the seconds each took."""
+    import vizlib
+
+    started = clock()
+    cassette = vizlib.load(path)
+    loaded = clock()
+    vizlib.report(cassette, out)
+    return cassette, loaded - started, clock() - loaded
+
+
 def huge(path: Path, out: Path) -> str:
     """Build the report and the notebook view of one huge cassette."""
-    import vizlib
     from vizlib.views.widget import CassetteView
 
+    cassette, load, report = _load_then_report(path, out, time.perf_counter)
     started = time.perf_counter()
-    cassette = vizlib.load(path)
-    loaded = time.perf_counter()
-    vizlib.report(cassette, out)
-    reported = time.perf_counter()
     view = CassetteView(cassette)
     viewed = time.perf_counter()
     view.slider.value = view.slider.max // 2
     slid = time.perf_counter()
     return (
-        f"load {loaded - started:.2f}s, report {reported - loaded:.2f}s "
-        f"({out.stat().st_size / 1e6:.1f} MB), view {viewed - reported:.2f}s, "
+        f"load {load:.2f}s, report {report:.2f}s "
+        f"({out.stat().st_size / 1e6:.1f} MB), view {viewed - started:.2f}s, "
         f"slider move {1000 * (slid - viewed):.0f} ms"
     )
 
 
 def long_report(path: Path, out: Path) -> str:
     """Load, then report, one cassette of many interactions: the report's cost per interaction."""
-    import vizlib
-
-    started = time.process_time()
-    cassette = vizlib.load(path)
-    loaded = time.process_time()
-    vizlib.report(cassette, out)
-    reported = time.process_time()
-    load, report = loaded - started, reported - loaded
+    cassette, load, report = _load_then_report(path, out, time.process_time)
     return (
         f"load {load:.2f}s, report {report:.2f}s CPU ({out.stat().st_size / 1e6:.1f} MB, "
         f"{1000 * report / len(cassette):.2f} ms an interaction); report / load = "
@@ -385,6 +387,16 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _one_cassette(variant: str, text: str, label: str, work: Path) -> None:
+    """Run `variant` on one cassette of `text`, in its own process, and print what it says."""
+    path = work / f"{variant}.yaml"
+    path.write_text(text, encoding="utf-8")
+    files_json = work / "files.json"
+    files_json.write_text(json.dumps({"files": [str(path)], "source": str(path)}))
+    result = _run(variant, files_json, work / "cache", work / f"{variant}.html")
+    print(f"{label}: {result['result']}; peak {result['peak_mb']:.0f} MB")
+
+
 def _benchmark(args: argparse.Namespace, work: Path) -> None:
     """Run the variants the arguments ask for, in scratch directory `work`."""
     from vizlib.cassette import cassette_files
@@ -396,26 +408,12 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
         f"{platform.platform()}"
     )
     if args.huge:
-        path = work / "huge.yaml"
-        path.write_text(synthetic_cassette(args.huge, calls=2), encoding="utf-8")
-        files_json = work / "files.json"
-        files_json.write_text(json.dumps({"files": [str(path)], "source": str(path)}))
-        result = _run("huge", files_json, work / "cache", work / "huge.html")
-        print(
-            f"one cassette of about {args.huge:,} chunks: {result['result']}; "
-            f"peak {result['peak_mb']:.0f} MB"
-        )
+        text = synthetic_cassette(args.huge, calls=2)
+        _one_cassette("huge", text, f"one cassette of about {args.huge:,} chunks", work)
         return
     if args.interactions:
-        path = work / "long.yaml"
-        path.write_text(long_cassette(args.interactions), encoding="utf-8")
-        files_json = work / "files.json"
-        files_json.write_text(json.dumps({"files": [str(path)], "source": str(path)}))
-        result = _run("long", files_json, work / "cache", work / "long.html")
-        print(
-            f"one cassette of {args.interactions:,} interactions: {result['result']}; "
-            f"peak {result['peak_mb']:.0f} MB"
-        )
+        text = long_cassette(args.interactions)
+        _one_cassette("long", text, f"one cassette of {args.interactions:,} interactions", work)
         return
     if args.report:
         _report_benchmark(args, work)
