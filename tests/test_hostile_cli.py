@@ -118,6 +118,10 @@ def test_an_unreadable_subfolder_is_reported(inputs: Path, monkeypatch: pytest.M
     check = CliRunner().invoke(main, ["check", str(inputs / "dir")])
     assert "cannot read folder: Permission denied" in check.output
     assert check.exit_code == 1
+    out = inputs.parent / "r.html"
+    report = CliRunner().invoke(main, ["report", str(inputs / "dir"), "-o", str(out)])
+    assert report.output.count("cannot read folder: Permission denied") == 1  # said once
+    assert out.read_text().count("cannot read folder: Permission denied") == 2  # top, index
 
 
 def test_terminal_text_loses_escapes_and_markup() -> None:

@@ -94,10 +94,14 @@ def summary_table(cassette: Cassette) -> Table:
     return table
 
 
-def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure]]:
+def expand(
+    inputs: Sequence[Path], *, unlisted: bool = True
+) -> tuple[list[tuple[Path, str]], list[Failure]]:
     """Files to read, each with its name: files as given, directories searched recursively.
 
     A file found in a directory is named by its path relative to that directory.
+    With `unlisted`, a directory's entries that are not read (a link out of it, a
+    subfolder that cannot be read) are failures; `load_many` of a folder reports its own.
     """
     files: list[tuple[Path, str]] = []
     failures: list[Failure] = []
@@ -105,7 +109,8 @@ def expand(inputs: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Failure
         if path.is_dir():
             unreadable: list[OSError] = []
             found = folder_files(path, errors=unreadable)
-            failures += [(exc.filename or str(path), unlisted_reason(exc)) for exc in unreadable]
+            if unlisted:
+                failures += [(e.filename or str(path), unlisted_reason(e)) for e in unreadable]
             if not found and not unreadable:
                 failures.append(
                     (str(path), "directory holds no cassettes (.yaml, .yml, .json, .har, .httprr)")
@@ -253,8 +258,8 @@ def report(inputs: tuple[Path, ...], output: Path, no_redact: bool) -> None:
     from vizlib.views.corpus import shown_failures  # noqa: PLC0415
 
     _check_output(output, inputs)
-    files, failures = expand(inputs)
     one_folder = len(inputs) == 1 and inputs[0].is_dir()
+    files, failures = expand(inputs, unlisted=not one_folder)  # a folder's load says them
     # a progress bar only on a terminal: piped output carries no carriage returns
     shown = len(files) > 1 and sys.stderr.isatty()
     corpus = report_corpus(
