@@ -46,6 +46,7 @@ from vizlib.secrets.rules import _LONG_NEEDLES, LONG, SHAPES
 from vizlib.secrets.scan import _FIELD_HINT, _field_hint, holds_nothing
 from vizlib.standalone import diff_page, report_html
 from vizlib.views.corpusview import corpus_view
+from vizlib.views.widget import static_of
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
@@ -480,9 +481,10 @@ def test_file_names_are_masked_in_the_report_and_the_notebook_views(tmp_path: Pa
     assert runner.invoke(main, ["report", str(folder / good), "-o", str(one)]).exit_code == 0
     assert _leaks(readable(one.read_text())) == []
     view = corpus_view(folder)
-    shown = view.dashboard.value + repr(view.picker.options)
+    shown = view.dashboard.value + repr(view.picker.options) + str(static_of(view))
     view.open_cassette(0)
-    shown += view.holder.children[0].children[0].value
+    opened = view.holder.children[0]
+    shown += opened.children[0].value + repr(opened) + str(static_of(opened))
     assert _leaks(shown) == []
     assert f"test_chat[{MASK}].yaml" in shown
     result = runner.invoke(main, ["report", "--no-redact", str(folder), "-o", str(out)])

@@ -20,6 +20,7 @@ import pandas as pd
 from vizlib._plotlyjs import plotly_js
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
+from vizlib.redact import redact_text
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
 from vizlib.views.labels import short_model
@@ -97,14 +98,20 @@ COLUMNS = (
 )
 
 
-def summary_markdown(cassette: Cassette) -> str:
+def shown_name(cassette: Cassette, *, redact: bool) -> str:
+    """The cassette's name as a view shows it: with secrets masked where `redact`."""
+    return redact_text(cassette.name) if redact else cassette.name
+
+
+def summary_markdown(cassette: Cassette, *, redact: bool = True) -> str:
     """A markdown table of the cassette's interactions under its name."""
 
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
+    name = shown_name(cassette, redact=redact)
     lines = [
-        f"**{cell(cassette.name)}** · {cassette.container} · {len(cassette)} interactions",
+        f"**{cell(name)}** · {cassette.container} · {len(cassette)} interactions",
         "",
         "| " + " | ".join(c.replace("_", " ") for c in COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
@@ -113,9 +120,10 @@ def summary_markdown(cassette: Cassette) -> str:
     return "\n".join(lines)
 
 
-def summary_text(cassette: Cassette) -> str:
+def summary_text(cassette: Cassette, *, redact: bool = True) -> str:
     """One line per interaction, for terminals and plain-text renderers."""
-    head = f"{cassette.name} · {cassette.container} · {len(cassette)} interactions"
+    name = shown_name(cassette, redact=redact)
+    head = f"{name} · {cassette.container} · {len(cassette)} interactions"
     body = [
         f"  #{r['interaction']} {r['api']} {r['model']} status {r['status'] or '?'} · "
         f"{r['chunks']} chunk{'s' if r['chunks'] != 1 else ''} · "
@@ -149,7 +157,7 @@ def static_html(
         page = report_page(cassettes[0], redact=redact)
     return render(
         "static.html.j2",
-        summaries=[(c, summary_rows(c)) for c in cassettes],
+        summaries=[(shown_name(c, redact=redact), c, summary_rows(c)) for c in cassettes],
         columns=COLUMNS,
         page=page if charts else "",
         plotly=_inert_plotly() if carry else "",
@@ -168,15 +176,15 @@ def static_bundle(
     """The display bundle of the static copy: HTML, markdown and plain text."""
     return {
         "text/html": static_html(cassettes, redact=redact, charts=charts, page=page),
-        "text/markdown": "\n\n".join(summary_markdown(c) for c in cassettes),
-        "text/plain": "\n".join(summary_text(c) for c in cassettes),
+        "text/markdown": "\n\n".join(summary_markdown(c, redact=redact) for c in cassettes),
+        "text/plain": "\n".join(summary_text(c, redact=redact) for c in cassettes),
     }
 
 
 DASHBOARD_SUMMARY = ("cassette", "api", "model", "interactions", "cost_usd", "problems")
 
 
-def dashboard_bundle(table: pd.DataFrame) -> dict[str, str]:
+def dashboard_bundle(table: pd.DataFrame, *, redact: bool = True) -> dict[str, str]:
     """The static copy of a folder view: its dashboard table, as HTML and as markdown."""
     from vizlib.views.corpus import dashboard_html  # noqa: PLC0415 - corpus imports this module's peers
 
@@ -191,8 +199,10 @@ def dashboard_bundle(table: pd.DataFrame) -> dict[str, str]:
         "| " + " | ".join(cell(r[k]) for k in DASHBOARD_SUMMARY) + " |"
         for r in table.to_dict(orient="records")
     ]
+    if redact:
+        lines = [lines[0], lines[1], *map(redact_text, lines[2:])]
     return {
-        "text/html": f"<div class='vz-static'>{dashboard_html(table)}</div>",
+        "text/html": f"<div class='vz-static'>{dashboard_html(table, redact=redact)}</div>",
         "text/markdown": "\n".join(lines),
         "text/plain": f"{len(table)} cassettes",
     }

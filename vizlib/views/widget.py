@@ -174,9 +174,8 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
             self.fill()
 
     def __repr__(self) -> str:
-        return (
-            f"<CassetteView of {self.cassette.name}: {_plural(len(self.cassette), 'interaction')}>"
-        )
+        name = redact_text(self.cassette.name) if self.redact else self.cassette.name
+        return f"<CassetteView of {name}: {_plural(len(self.cassette), 'interaction')}>"
 
     def fill(self) -> None:
         """Build what the tabs show: the charts first, then the tables and texts."""
@@ -303,7 +302,7 @@ def static_of(shown: CassetteView | CorpusView) -> dict[str, str]:
         return static_copy(shown.cassette, redact=shown.redact)
     from vizlib.views.static import dashboard_bundle  # noqa: PLC0415
 
-    return dashboard_bundle(shown.table)
+    return dashboard_bundle(shown.table, redact=shown.redact)
 
 
 def show(x: Any, *, redact: bool = True, errors: Literal["show", "raise"] = "show") -> None:
