@@ -26,8 +26,10 @@ checks cost a fraction of the parse.
 Most files hold none of it, and for them both steps are replaced by a
 screen: one pass of RE2 over the text for a superset of what the two steps
 look for in it, and one dump of the parsed document by orjson (in C), which
-fails on a tagged or complex node and shows the document's depth and its
-long strings. Where the screen finds anything, the two steps decide.
+fails on a tagged or complex node and shows the document's depth. Where the
+screen finds anything, the two steps decide. (The second step takes any
+string holding a space for plain, as a plain scalar may be folded; a quoted
+timestamp written with an escaped tab passes the screen, and is text to both.)
 """
 
 from __future__ import annotations
