@@ -71,12 +71,15 @@ _LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[{,:]0)|(?<=[\s\[{,:][-+]0))[0-9oO][0-9
 # a space, a flow indicator (`[`, `{`, `,`) or a colon (`{"a":&x [...]}` is YAML too). The
 # pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
 ANCHOR = re.compile("&(?<![^\\s\\[{,:\ufeff]&)\\S")
+# Hex integers of 2^63 or more: an integer to PyYAML, text to the fast parser.
+_BIG_HEX = re.compile(r"0x(?<![^\s\[{,:][-+]0x)(?<![^\s\[{,:+-]0x)[0-9a-fA-F_]{16,}" + _ENDS)
 _TRIGGERED = (
     # explicit core tags, which the two resolve by their own rules (`!!int '017'`);
     # `!!binary` is read by a handler as PyYAML reads it. Local tags come back wrapped.
     ("!", re.compile(r"!(?<![^\s\[{,:]!)(?:!(?!binary[ \t\r\n])|<)")),
     # anchors: the fast parser does not bound the expansion of their aliases
     ("&", ANCHOR),
+    ("0x", _BIG_HEX),
 )
 # Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
 # exponents without a dot or a sign, signed dots, integers too long for 64 bits. The pattern
@@ -245,6 +248,7 @@ _SCREEN_PLAIN = "|".join(
         r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+",
         r"[-+]\.[0-9]+",
         r"[-+]?[0-9]{18,}",
+        r"[-+]?0x[0-9a-fA-F_]{16,}",  # hex integers of 2^63 or more (`_BIG_HEX`)
     ]
 )
 _SCREEN = "|".join(
@@ -361,6 +365,8 @@ def fast_load(content: str | bytes, max_depth: int = 64) -> Any:
             return REFUSED
     else:
         text = content
+    if text and not text.endswith("\n"):
+        return REFUSED  # a block scalar cut by the text's end keeps no line break to PyYAML
     screened = len(content) <= SCREENED_BYTES and _screened(content)
     if not screened and _text_differs(text):
         return REFUSED
