@@ -20,6 +20,12 @@ from vizlib.secrets import (
 )
 from vizlib.secrets.records import redact_body, redact_stream
 
+
+def shown_name(name: str, *, redact: bool) -> str:
+    """A file or cassette name as an output shows it: secrets masked where `redact`."""
+    return redact_text(name) if redact else name
+
+
 __all__ = [
     "MASK",
     "SECRET_HEADERS",
@@ -33,4 +39,5 @@ __all__ = [
     "redact_stream",
     "redact_text",
     "redact_url",
+    "shown_name",
 ]

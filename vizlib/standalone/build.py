@@ -23,7 +23,7 @@ from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.analysis.diff import CassetteDiff
 from vizlib.cassette import Cassette
 from vizlib.corpus import Corpus
-from vizlib.redact import redact_text, redact_url
+from vizlib.redact import redact_url, shown_name
 from vizlib.standalone.frames import FRAME_NAMES, SplitFrames
 from vizlib.standalone.parallel import held_or_loaded, sections_in_pool, workers_for
 from vizlib.standalone.sections import Section, build_section, render
@@ -88,7 +88,7 @@ def page_html(
         title = sections[0].name if len(sections) == 1 else f"{len(sections)} cassettes"
     return render(
         "report.html.j2",
-        title=redact_text(title) if redact else title,
+        title=shown_name(title, redact=redact),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=vizlib.__version__,
         plotly_version=plotly_js_version(),

@@ -29,7 +29,7 @@ from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
 from vizlib.corpus import collector_paused
 from vizlib.records import Decoded
-from vizlib.redact import redact_body, redact_stream, redact_text
+from vizlib.redact import redact_body, redact_stream, shown_name
 from vizlib.secrets import remembering
 from vizlib.standalone.caps import DOWNLOAD_CAP, RAW_CAP, REPLAY_CAP, capped
 from vizlib.standalone.frames import CassetteRows, SplitFrames
@@ -387,5 +387,5 @@ def build_section(
     """The section of one cassette, ready to write into the page (see `section_payload`)."""
     with collector_paused():
         payload = pack(section_payload(cassette, position, redact=redact, rows=rows))
-    name = redact_text(cassette.name) if redact else cassette.name
+    name = shown_name(cassette.name, redact=redact)
     return Section(position, name, cassette.container, len(cassette), payload, redact)

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from vizlib.analysis.dashboard import DASHBOARD_COLUMNS, dashboard
 from vizlib.analysis.turns import RequestGrowth
 from vizlib.cassette import Cassette
-from vizlib.redact import redact_text
+from vizlib.redact import shown_name
 from vizlib.views.format import count, missing, share
 from vizlib.views.html import render
 
@@ -81,8 +81,8 @@ def _rows_html(table: pd.DataFrame, *, links: bool, opens: bool, redact: bool) -
     columns = []
     for key in DASHBOARD_COLUMNS:
         values = table[key].tolist()
-        if key == "cassette" and redact:
-            values = [redact_text(v) if isinstance(v, str) else v for v in values]
+        if key == "cassette":
+            values = [shown_name(v, redact=redact) if isinstance(v, str) else v for v in values]
         cells = [_cell(key, v, estimated=e) for v, e in zip(values, estimated, strict=True)]
         if key not in NUMERIC:  # numbers are digits, separators and signs: nothing to escape
             cells = [(text, text) for text in map(escape, (t for t, _ in cells))]
@@ -140,7 +140,7 @@ def shown_failures(failures: Sequence[tuple[str, str]], *, redact: bool) -> list
 
     The reasons are masked where they are made (see `CassetteError`).
     """
-    return [(redact_text(name) if redact else name, reason) for name, reason in failures]
+    return [(shown_name(name, redact=redact), reason) for name, reason in failures]
 
 
 SEARCHED = ("cassette", "api", "model", "finish_reasons")

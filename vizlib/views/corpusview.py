@@ -16,7 +16,7 @@ import pandas as pd
 from vizlib.analysis.dashboard import dashboard, failures_of
 from vizlib.cassette import Cassette, collect
 from vizlib.corpus import Corpus, as_corpus, names_many
-from vizlib.redact import redact_text
+from vizlib.redact import shown_name
 from vizlib.views.corpus import NUMERIC, cassettes_dashboard, dashboard_html, filter_rows
 from vizlib.views.hooks import Hooks
 from vizlib.views.html import style
@@ -51,7 +51,7 @@ class CorpusView(widgets.VBox):  # type: ignore[misc]
         self.picker = widgets.Dropdown(
             options=[
                 ("pick one, or click a name below", None),
-                *((redact_text(n) if redact else n, i) for i, n in enumerate(names)),
+                *((shown_name(n, redact=redact), i) for i, n in enumerate(names)),
             ],
             value=None,
             description="open",

@@ -20,7 +20,7 @@ import pandas as pd
 from vizlib._plotlyjs import plotly_js
 from vizlib.cassette import Cassette
 from vizlib.frames.summary import per_interaction
-from vizlib.redact import redact_text
+from vizlib.redact import redact_text, shown_name
 from vizlib.views.format import cost, count, missing
 from vizlib.views.html import render
 from vizlib.views.labels import short_model
@@ -98,18 +98,13 @@ COLUMNS = (
 )
 
 
-def shown_name(cassette: Cassette, *, redact: bool) -> str:
-    """The cassette's name as a view shows it: with secrets masked where `redact`."""
-    return redact_text(cassette.name) if redact else cassette.name
-
-
 def summary_markdown(cassette: Cassette, *, redact: bool = True) -> str:
     """A markdown table of the cassette's interactions under its name."""
 
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
-    name = shown_name(cassette, redact=redact)
+    name = shown_name(cassette.name, redact=redact)
     lines = [
         f"**{cell(name)}** · {cassette.container} · {len(cassette)} interactions",
         "",
@@ -122,7 +117,7 @@ def summary_markdown(cassette: Cassette, *, redact: bool = True) -> str:
 
 def summary_text(cassette: Cassette, *, redact: bool = True) -> str:
     """One line per interaction, for terminals and plain-text renderers."""
-    name = shown_name(cassette, redact=redact)
+    name = shown_name(cassette.name, redact=redact)
     head = f"{name} · {cassette.container} · {len(cassette)} interactions"
     body = [
         f"  #{r['interaction']} {r['api']} {r['model']} status {r['status'] or '?'} · "
@@ -157,7 +152,7 @@ def static_html(
         page = report_page(cassettes[0], redact=redact)
     return render(
         "static.html.j2",
-        summaries=[(shown_name(c, redact=redact), c, summary_rows(c)) for c in cassettes],
+        summaries=[(shown_name(c.name, redact=redact), c, summary_rows(c)) for c in cassettes],
         columns=COLUMNS,
         page=page if charts else "",
         plotly=_inert_plotly() if carry else "",

@@ -25,7 +25,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.cassette import Cassette
-from vizlib.redact import redact_text
+from vizlib.redact import shown_name
 from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
 from vizlib.views.loader import load_plotly
@@ -156,7 +156,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         self.tabs.titles = tuple(title for title, _ in chosen)
         self._picked: Picked | None = None
         self.filled = False
-        name = redact_text(cassette.name) if redact else cassette.name
+        name = shown_name(cassette.name, redact=redact)
         super().__init__(
             [
                 widgets.HTML(
@@ -174,7 +174,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
             self.fill()
 
     def __repr__(self) -> str:
-        name = redact_text(self.cassette.name) if self.redact else self.cassette.name
+        name = shown_name(self.cassette.name, redact=self.redact)
         return f"<CassetteView of {name}: {_plural(len(self.cassette), 'interaction')}>"
 
     def fill(self) -> None:
