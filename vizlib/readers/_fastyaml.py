@@ -43,7 +43,7 @@ from typing import Any, Final
 import orjson
 from yaml.resolver import Resolver
 
-from vizlib.secrets.linear import found
+from vizlib.secrets.linear import found, one_of
 
 __all__ = ["REFUSED", "available", "fast_load"]
 
@@ -259,11 +259,7 @@ _SCREEN = "|".join(
         _SCREEN_START + r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt \t]|" + _SCREEN_END + ")",
         r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ \t]+[0-9]",
         # a long plain scalar made only of a number's characters
-        _SCREEN_START
-        + "["
-        + "".join(f"\\x{{{ord(c):x}}}" for c in _NUMBER_CHARACTERS)
-        + f"]{{{_SHORT + 1},}}"
-        + _SCREEN_END,
+        _SCREEN_START + one_of(_NUMBER_CHARACTERS) + f"{{{_SHORT + 1},}}" + _SCREEN_END,
         # `_AT_LINE_START`: directives, a second document (a first line's `---` starts the
         # first, and an end marker may close the text), deep block nesting
         r"(?:^|\n)(?:%|\.\.\.[ \t\r\n]+[^ \t\r\n]|[ \t?:-]{200})|\n---(?:[ \t\r\n]|$)",

@@ -32,9 +32,14 @@ def any_of(words: Sequence[str]) -> str:
     return "|".join(literal(word) for word in words)
 
 
+def one_of(characters: str) -> str:
+    """An RE2 class that matches any of `characters`."""
+    return "[" + "".join(map(_code, characters)) + "]"
+
+
 def spaces() -> str:
     """An RE2 class of the characters that Python's whitespace class matches."""
-    return "[" + "".join(map(_code, PYTHON_SPACES)) + "]"
+    return one_of(PYTHON_SPACES)
 
 
 def _code(c: str) -> str:
