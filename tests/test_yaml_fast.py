@@ -260,6 +260,7 @@ def test_what_the_fast_parser_cannot_match_goes_to_pyyaml(text: str) -> None:
         "temperature: 0.7\ntop_p: 1.0\n",
         "a: '" + "1" + "_000" * 30 + "'\nb: \"" + "deadbeef" * 12 + '"\n',  # long, quoted
         "x:\n" + "- " * 40 + "1\n",  # compact nesting, well within bounds
+        "a: '2024-01-02T03:04:05." + "1" * 60 + "Z'\n",
     ],
 )
 def test_quoted_look_alikes_take_the_fast_path(text: str) -> None:
@@ -290,6 +291,8 @@ def test_quoted_look_alikes_take_the_fast_path(text: str) -> None:
         "a: [-0x1234567890abcdef0]\n",
         "a: " + "1" + "_000" * 30 + "\n",
         "a: 2001-12-14\n  21:59:43.10 -5\n",  # a timestamp folded over two lines
+        "a: 2024-01-02T03:04:05." + "1" * 60 + "Z\n",  # a timestamp longer than a key
+        "a: [2024-01-02 03:04:05." + "1" * 60 + "]\n",
         "a:\n- \xa0\n",
         "x:\n" + "- " * 5000 + "1\n",  # deep enough to overflow the fast parser's stack
         "--- " + "- " * 5000 + "1\n",
@@ -314,6 +317,29 @@ def test_a_document_start_and_end_are_read() -> None:
     text = "---\ninteractions: []\nversion: 1\n...\n"
     assert fast_load(text) == {"interactions": [], "version": 1}
     assert fast_load(text + "---\nb: 2\n") is REFUSED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{yes:, b: c}\n",
+        "x: {a :, b: c}\n",
+        "- [a:]\n",
+        "a: [1:, 2]\n",
+        "interactions:\n-\trequest: {}\n",
+        "a: |\n \tcode\n",
+        "a: 1\n\t\n",
+    ],
+)
+def test_what_pyyaml_refuses_for_a_tab_or_a_flow_colon_it_reports(text: str) -> None:
+    # the fast parser reads these; a hand-edited cassette may hold them
+    assert _parsed(text) is not REFUSED
+    with pytest.raises(yaml.YAMLError):
+        reference(text)
+    assert not screen_lets_through(text)
+    assert fast_load(text) is REFUSED
+    with pytest.raises(vizlib.CassetteError, match="not valid YAML or JSON"):
+        parse_document(text, name="edited.yaml")
 
 
 def test_broken_yaml_is_reported_by_pyyaml() -> None:

@@ -11,8 +11,10 @@ for any file where the two could differ, found in two steps:
 - before parsing, a few scans of the text, each for a literal that starts
   what the parsed document cannot show: anchors, directives, a second
   document, explicit core tags, integers with a leading zero (`017` is 15
-  to PyYAML and 17 to YAML 1.2), deep nesting, and characters the two read
-  differently;
+  to PyYAML and 17 to YAML 1.2), deep nesting, characters the two read
+  differently, and two things a hand edit leaves that PyYAML refuses and
+  YAML 1.2 reads: a tab in indentation, and a key's colon against a flow
+  indicator (`{a:, b}`);
 - after parsing, one walk over the document's values: a tagged or complex
   node; a float, where the text holds a plain scalar YAML 1.2 reads as a
   float and YAML 1.1 does not; a string YAML 1.1 would resolve to another
@@ -30,6 +32,10 @@ fails on a tagged or complex node and shows the document's depth. Where the
 screen finds anything, the two steps decide. (The second step takes any
 string holding a space for plain, as a plain scalar may be folded; a quoted
 timestamp written with an escaped tab passes the screen, and is text to both.)
+
+A text PyYAML refuses in other ways is not always refused by py-yaml12 (a
+document that starts with a bare `:`, text after a closing bracket): no
+recorder writes one, and vizlib reads what py-yaml12 reads there.
 """
 
 from __future__ import annotations
@@ -80,7 +86,12 @@ _TRIGGERED = (
     # anchors: the fast parser does not bound the expansion of their aliases
     ("&", ANCHOR),
     ("0x", _BIG_HEX),
+    # a tab in a line's indentation, or after a block indicator: PyYAML refuses the text
+    ("\t", re.compile(r"(?:^|\n)[ ]*\t|[-?:]\t")),
 )
+# A key's colon written against a flow indicator (`{a:, b}`): PyYAML refuses the text, and
+# a colon after a quote is the only such colon it reads.
+_FLOW_COLON = re.compile(r":(?<![\"']:)[,?\[\]{}]")
 # Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
 # exponents without a dot or a sign, signed dots, integers too long for 64 bits. The pattern
 # starts with its first character's set (found fast), then checks what came before it.
@@ -103,6 +114,7 @@ def _text_differs(text: str) -> bool:
         or _LEADING_ZERO.search(head) is not None
         or _AT_LINE_START.search(text) is not None
         or _LEADING_ZERO.search(text) is not None
+        or _FLOW_COLON.search(text) is not None
         or any(trigger in text and pattern.search(text) for trigger, pattern in _TRIGGERED)
     )
 
@@ -209,17 +221,21 @@ def _document_differs(data: Any, text: str, max_depth: int) -> bool:
         return True
     if nulls and not text.isascii() and _UNICODE_SPACE.search(text):
         return True
-    # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters
-    # and written plain (a plain scalar without spaces is in the text as it is in the value).
+    # Long strings (bodies) are strings to YAML 1.1 unless made only of a number's characters,
+    # or timestamps (a fraction has no bound), and written plain (a plain scalar without
+    # spaces is in the text as it is in the value).
     short = {s for s in strings if len(s) <= _SHORT}  # keys and values repeat: each once
-    numbers = {s for s in strings if len(s) > _SHORT and not s.strip(_NUMBER_CHARACTERS)}
+    long = {s for s in strings if len(s) > _SHORT}
+    numbers = {s for s in long if not s.strip(_NUMBER_CHARACTERS)}
     if any(_written_plain(number, text) for number in numbers):
         return True
-    suspects = set(_DIFFERENT_STRING.findall("\x00" + "\x00".join(short) + "\x00"))
+    dated = {s for s in long if _DATE.match(s)}
+    suspects = set(_DIFFERENT_STRING.findall("\x00" + "\x00".join(short | dated) + "\x00"))
     return any(_written_plain(suspect, text) for suspect in suspects)
 
 
-_SHORT = 64  # longer than any YAML 1.1 boolean, timestamp or merge key
+_SHORT = 64  # longer than any YAML 1.1 boolean or merge key, and most timestamps
+_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt \t]")  # how a long timestamp starts
 _NUMBER_CHARACTERS = "0123456789_+-.:eExXoObBabcdfABCDF"
 
 
@@ -268,6 +284,8 @@ _SCREEN = "|".join(
         + r"!(?:<|!(?:$|[^b]|b(?:$|[^i]|i(?:$|[^n]|n(?:$|[^a]|a(?:$|[^r]|r(?:$|[^y]"
         + r"|y(?:$|[^ \t\r\n]))))))))",
         r"(?:^|[\t\n\r \[{,:\x{feff}])&[^\t\n\r ]",
+        # what PyYAML refuses: a tab in indentation or after an indicator, `_FLOW_COLON`
+        r"(?:^|\n) *\t|[-?:]\t|(?:^|[^\"']):[,?\[\]{}]",
         # spaces outside ASCII (`_UNICODE_SPACE`)
         r"[\x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]",
     ]
