@@ -585,6 +585,15 @@ MCP_TOKEN = "uJoFyErQ4gHFUkb8Z7LZXyCWza7kpCXVZtPpAecx"
         # a bare `token` or `key` where its value is written as a generated credential is
         (f'{{"ok": true, "token": "{MCP_TOKEN}"}}', f'{{"ok": true, "token": "{MASK}"}}'),
         (f'{{"key": "{MCP_TOKEN}"}}', f'{{"key": "{MASK}"}}'),
+        # a key with a distinctive prefix joined to a word by a `-` or `_`, as in a file name
+        (
+            "broken-sk-proj-Gn6QD67bKSqqy2VY9vNbccmV.yaml",
+            f"broken-{MASK}.yaml",
+        ),
+        ("run_sk-ant-api03-Gn6QD67bKSqqy2VY9vNb", f"run_{MASK}"),
+        # not keys: a bare `sk-` joined to a word, a word ending in `sk` before `-proj-`
+        ("task-sk-Gn6QD67bKSqqy2VY9vNbccmV", "task-sk-Gn6QD67bKSqqy2VY9vNbccmV"),
+        ("disk-proj-Gn6QD67bKSqqy2VY9vNbccmV", "disk-proj-Gn6QD67bKSqqy2VY9vNbccmV"),
         # not credentials: a field and a parameter of the same words, a logprob, a setting
         ('{"author": "ada", "authored": true}', '{"author": "ada", "authored": true}'),
         (

@@ -23,24 +23,27 @@ _START = r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrtbf/])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0
 _END = r"(?![A-Za-z0-9_\-])"
 
 
-def _token(prefix: str, rest: str) -> str:
+def _token(prefix: str, rest: str, *, joined: bool = False) -> str:
     """A shape that starts with the literal `prefix`, where a token can start (`_START`).
 
     The start is checked behind the prefix once it has matched, which finds
     the same spans as `_START + prefix + rest` but lets the regex engine
     search for the literal instead of trying the lookbehinds at every position.
+    A `joined` prefix, distinctive enough to be a key wherever it is, may also
+    start after a `-` or `_` (`broken-sk-proj-...`).
     """
     p = re.escape(prefix)
+    before = "[A-Za-z0-9]" if joined else r"[A-Za-z0-9_\-]"
     start = (
-        rf"(?:(?<![A-Za-z0-9_\-]{p})|(?<=\\[nrtbf/]{p})"
+        rf"(?:(?<!{before}{p})|(?<=\\[nrtbf/]{p})"
         rf"|(?<=%[0-9A-Fa-f]{{2}}{p})|(?<=\\u[0-9A-Fa-f]{{4}}{p}))"
     )
     return p + start + rest
 
 
-def _tokens(prefixes: Sequence[str], rest: str) -> str:
+def _tokens(prefixes: Sequence[str], rest: str, *, joined: bool = False) -> str:
     """Shapes of several literal prefixes with the same rest (see `_token`)."""
-    return "(?:" + "|".join(_token(prefix, rest) for prefix in prefixes) + ")"
+    return "(?:" + "|".join(_token(prefix, rest, joined=joined) for prefix in prefixes) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +76,21 @@ def _rule(rule_id: str, pattern: str, description: str, *needles: str) -> Rule:
 SHAPES: list[Rule] = [
     _rule(
         "secret/anthropic-key",
-        _token("sk-ant-", r"[A-Za-z0-9_\-]{20,}"),
+        _token("sk-ant-", r"[A-Za-z0-9_\-]{20,}", joined=True),
         "Anthropic API key (sk-ant-)",
         "sk-ant-",
     ),
     _rule(
         "secret/openai-key",
-        _token("sk-", r"(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_\-]{20,}"),
+        "(?:"
+        + _token("sk-", r"(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_\-]{20,}")
+        + "|"
+        + _tokens(
+            ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-or-v1-"),
+            r"[A-Za-z0-9_\-]{20,}",
+            joined=True,
+        )
+        + ")",
         "OpenAI (sk-, sk-proj-) and OpenRouter (sk-or-v1-) keys",
         "sk-",
     ),
