@@ -23,6 +23,7 @@ from click.testing import CliRunner
 import vizlib
 from tests.hostile import Call, build, chat_request, chat_response
 from tests.pages import readable
+from vizlib import linear
 from vizlib.analysis.assembly import assemble
 from vizlib.analysis.diff import diff_many
 from vizlib.analysis.raw import MAX_BODY_CHARS, raw_exchange
@@ -40,7 +41,7 @@ from vizlib.redact import (
     redact_url,
 )
 from vizlib.sample import sample_cassette
-from vizlib.secrets import add_pattern, clear_patterns, linear, scan
+from vizlib.secrets import add_pattern, clear_patterns, scan
 from vizlib.secrets.records import BASE64_RUN, MAXBASE64_RUNS, base64_runs
 from vizlib.secrets.rules import _LONG_NEEDLES, LONG, SHAPES
 from vizlib.secrets.scan import _FIELD_HINT, _field_hint, holds_nothing

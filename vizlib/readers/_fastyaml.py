@@ -49,7 +49,7 @@ from typing import Any, Final
 import orjson
 from yaml.resolver import Resolver
 
-from vizlib.secrets.linear import found, one_of
+from vizlib.linear import found, one_of
 
 __all__ = ["REFUSED", "available", "fast_load"]
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vizlib.secrets import linear
+from vizlib import linear
 
 # A token starts after a non-token character, a JSON escape or a %XX byte.
 _START = r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrtbf/])|(?<=%[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4}))"

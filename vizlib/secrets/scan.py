@@ -21,7 +21,7 @@ from urllib.parse import quote, quote_plus, unquote_plus
 
 import orjson
 
-from vizlib.secrets import linear
+from vizlib import linear
 from vizlib.secrets.placeholders import is_placeholder, looks_random
 from vizlib.secrets.rules import (
     LONG,
