@@ -8,7 +8,8 @@ built once per frame, however many files went into it. Parsed values
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import importlib
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -103,10 +104,10 @@ def _pandas_values(
         strings: pd.api.extensions.ExtensionArray = pd.arrays.ArrowStringArray(array)
         return strings
     if dtype == "category":
-        encoded = array.combine_chunks().dictionary_encode() if len(array) else None
+        encoded = _one_chunk(array).dictionary_encode() if len(array) else None
         if encoded is None:
             return pd.Categorical([], categories=column.categories)
-        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False))
+        codes = _integers(encoded.indices, np.int32, missing=-1)
         observed = encoded.dictionary.to_pylist()
         # declared categories in their order, else the values seen, sorted: the same for a
         # cassette however it was loaded
@@ -126,19 +127,67 @@ def _pandas_values(
         out = np.empty(len(array), dtype=object)
         out[:] = [None if t is None else orjson.loads(t) for t in array.to_pylist()]
         return out
+    if dtype == "Int64":
+        values = _one_chunk(array)
+        return pd.arrays.IntegerArray(_integers(values, np.int64, missing=0), _nulls(values))
     if dtype in _FROM_ARROW:  # pandas' own conversion, straight from the Arrow buffers
         converted: pd.api.extensions.ExtensionArray = _FROM_ARROW[dtype].__from_arrow__(array)
         return converted
     return np.array(array.to_numpy(zero_copy_only=False), dtype=dtype)  # owned, writable
 
 
+def _one_chunk(array: pa.ChunkedArray) -> pa.Array:
+    return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+
+
+def _integers(array: pa.Array, dtype: type[np.integer[Any]], missing: int) -> np.ndarray:
+    """An integer array's values as a new NumPy array (from its buffers), `missing` where null."""
+    start = array.offset
+    values = np.frombuffer(array.buffers()[1], dtype=dtype, count=start + len(array))[start:]
+    if not array.null_count:
+        return values.copy()  # owned, writable: not a view of Arrow's memory
+    return np.where(_nulls(array), dtype(missing), values)
+
+
+def _nulls(array: pa.Array) -> np.ndarray:
+    """Where an array is null, as booleans (from its validity bitmap)."""
+    if not array.null_count:
+        return np.zeros(len(array), dtype=bool)
+    start = array.offset
+    bits = np.frombuffer(array.buffers()[0], dtype=np.uint8)
+    valid = np.unpackbits(bits, count=start + len(array), bitorder="little")[start:]
+    nulls: np.ndarray = valid == 0
+    return nulls
+
+
+def _blocks_constructor() -> Callable[..., pd.DataFrame] | None:
+    """The constructor of a frame from its columns as they are, unchecked (pandas 3), or None."""
+    try:
+        internals = importlib.import_module("pandas.api.internals")
+    except ImportError:  # pragma: no cover - pandas 2
+        return None
+    return getattr(internals, "create_dataframe_from_blocks", None)
+
+
+create_dataframe_from_blocks = _blocks_constructor()
+
+
 def table_to_frame(columns: Sequence[Column], table: pa.Table) -> pd.DataFrame:
     """The DataFrame of an Arrow table, with exactly the declared columns and dtypes."""
-    return pd.DataFrame(
-        {c.name: _pandas_values(table.column(c.name), c) for c in columns},
-        index=pd.RangeIndex(table.num_rows),
-        copy=False,  # every column was built for this frame (and may be written to)
-    )
+    values = [_pandas_values(table.column(c.name), c) for c in columns]
+    index = pd.RangeIndex(table.num_rows)
+    if create_dataframe_from_blocks is None:
+        return pd.DataFrame(
+            dict(zip([c.name for c in columns], values, strict=True)),
+            index=index,
+            copy=False,  # every column was built for this frame (and may be written to)
+        )
+    # one block per column, each built for this frame (and free to be written to)
+    blocks = [
+        (value.reshape(1, -1) if isinstance(value, np.ndarray) else value, np.array([at]))
+        for at, value in enumerate(values)
+    ]
+    return create_dataframe_from_blocks(blocks, index, pd.Index([c.name for c in columns]))
 
 
 def frame_from_rows(columns: Sequence[Column], rows: Iterable[Row]) -> pd.DataFrame:
