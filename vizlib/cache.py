@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 import time
@@ -34,6 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
@@ -162,7 +162,7 @@ class FrameCache:
     def _index(self) -> dict[str, list[Any]]:
         """The stat index: `path NUL name` to the file's size, times, inode and key."""
         try:
-            index = json.loads((self.directory / "stat-index.json").read_text())
+            index = orjson.loads((self.directory / "stat-index.json").read_bytes())
         except (OSError, ValueError):
             return {}
         return index if isinstance(index, dict) else {}
@@ -172,7 +172,7 @@ class FrameCache:
         partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
         try:  # the cache only saves time: a full disk or a read-only folder costs a re-read
             self.directory.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps(index))
+            partial.write_bytes(orjson.dumps(index))
             partial.replace(index_path)
         except OSError:
             partial.unlink(missing_ok=True)

@@ -213,7 +213,7 @@ def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tu
             )
         return [(path, path.name)]
     if isinstance(source, Iterable):
-        return _named([Path(p) for p in source])
+        return _named([p if isinstance(p, Path) else Path(p) for p in source])
     raise TypeError(f"expected a directory, a glob or paths, not {type(source).__name__}")
 
 

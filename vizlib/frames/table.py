@@ -129,7 +129,7 @@ def _pandas_values(
         return out
     if dtype == "Int64":
         values = _one_chunk(array)
-        return pd.arrays.IntegerArray(_integers(values, np.int64, missing=0), _nulls(values))
+        return pd.arrays.IntegerArray(_integers(values, np.int64), _nulls(values))
     if dtype in _FROM_ARROW:  # pandas' own conversion, straight from the Arrow buffers
         converted: pd.api.extensions.ExtensionArray = _FROM_ARROW[dtype].__from_arrow__(array)
         return converted
@@ -140,11 +140,16 @@ def _one_chunk(array: pa.ChunkedArray) -> pa.Array:
     return array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
 
 
-def _integers(array: pa.Array, dtype: type[np.integer[Any]], missing: int) -> np.ndarray:
-    """An integer array's values as a new NumPy array (from its buffers), `missing` where null."""
+def _integers(
+    array: pa.Array, dtype: type[np.integer[Any]], missing: int | None = None
+) -> np.ndarray:
+    """An integer array's values as a new NumPy array (from its buffers).
+
+    Where a value is null, the array holds `missing`, or what Arrow's buffer holds.
+    """
     start = array.offset
     values = np.frombuffer(array.buffers()[1], dtype=dtype, count=start + len(array))[start:]
-    if not array.null_count:
+    if missing is None or not array.null_count:
         return values.copy()  # owned, writable: not a view of Arrow's memory
     return np.where(_nulls(array), dtype(missing), values)
 
