@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 import vizlib
-from vizlib.cache import FrameCache, max_bytes
+from vizlib.cache import _BUILDERS, FrameCache, max_bytes
 from vizlib.cli import main
 from vizlib.frames import FRAMES
+from vizlib.sample import sample_cassette
 from vizlib.synthetic import synthetic_cassette, write_corpus
 
 
@@ -198,3 +201,41 @@ def test_the_cache_command_shows_the_cache_and_clears_only_frames(
     assert sorted(p.name for p in private_cache.iterdir()) == ["notes.txt"]
     again = vizlib.load_many(tmp_path / "suite", progress=False)
     assert_same_frames(again, vizlib.load_many(tmp_path / "suite", progress=False, cache=False))
+
+
+def test_an_inode_past_64_bits_is_kept_in_the_stat_index(tmp_path: Path) -> None:
+    cassette = tmp_path / "a.yaml"
+    cassette.write_text(synthetic_cassette(20), encoding="utf-8")
+    real = cassette.stat()
+    huge = os.stat_result((real.st_mode, 2**64 + 5, *tuple(real)[2:]))  # as ReFS may give
+    key = FrameCache(root=tmp_path / "cache").keys({"a.yaml": cassette}, {"a.yaml": huge})
+    again = FrameCache(root=tmp_path / "cache")
+    assert [entry[3] for entry in again._index().values()] == [2**64 + 5]
+    assert again.keys({"a.yaml": cassette}, {"a.yaml": huge}) == key
+
+
+def test_every_module_a_load_runs_counts_toward_the_cache_s_code_fingerprint(
+    tmp_path: Path,
+) -> None:
+    cassette = tmp_path / "sample.yaml"
+    cassette.write_text(sample_cassette(), encoding="utf-8")
+    script = (
+        "import sys, vizlib; from pathlib import Path\n"
+        f"vizlib.load_many([{str(cassette)!r}], progress=False, cache=False)\n"
+        "root = Path(vizlib.__file__).parent\n"
+        "for module in list(sys.modules.values()):\n"
+        "    name = getattr(module, '__file__', None) or ''\n"
+        "    if name.startswith(str(root)): print(Path(name).relative_to(root).as_posix())\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
+    loaded = set(ran.stdout.split())
+    assert "readers/__init__.py" in loaded, ran.stderr
+    # the package's door, the cache itself, errors (never cached), prices (fingerprinted by
+    # their table) and the built-in sample
+    outside = {"__init__.py", "cache.py", "errors.py", "pricing.py", "sample.py"}
+    uncovered = {
+        name
+        for name in loaded - outside
+        if not any(name == b or name.startswith(f"{b}/") for b in _BUILDERS)
+    }
+    assert not uncovered

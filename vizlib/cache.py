@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -54,6 +55,9 @@ STALE_PARTIAL_SECONDS = 24 * 3600  # a write unfinished this long was cut short:
 
 # The code whose output the cache holds: records, containers, wire formats, links, frames.
 _BUILDERS = (
+    "cassette.py",
+    "corpus.py",
+    "limits.py",
     "records.py",
     "readers",
     "decoders",
@@ -63,6 +67,7 @@ _BUILDERS = (
     "schema.py",
     "redact.py",
     "secrets",
+    "linear.py",
     "frames",
 )
 
@@ -162,7 +167,12 @@ class FrameCache:
     def _index(self) -> dict[str, list[Any]]:
         """The stat index: `path NUL name` to the file's size, times, inode and key."""
         try:
-            index = orjson.loads((self.directory / "stat-index.json").read_bytes())
+            data = (self.directory / "stat-index.json").read_bytes()
+            index = orjson.loads(data)
+            if isinstance(index, dict) and any(
+                type(entry[3]) is float for entry in index.values() if len(entry) > 3
+            ):  # an inode past 64 bits (some file systems), which orjson reads as a float
+                index = json.loads(data)
         except (OSError, ValueError):
             return {}
         return index if isinstance(index, dict) else {}
@@ -172,7 +182,11 @@ class FrameCache:
         partial = index_path.with_name(f"{index_path.name}.{uuid.uuid4().hex}")
         try:  # the cache only saves time: a full disk or a read-only folder costs a re-read
             self.directory.mkdir(parents=True, exist_ok=True)
-            partial.write_bytes(orjson.dumps(index))
+            try:
+                data = orjson.dumps(index)
+            except TypeError:  # numbers past 64 bits (an inode on some file systems)
+                data = json.dumps(index).encode()
+            partial.write_bytes(data)
             partial.replace(index_path)
         except OSError:
             partial.unlink(missing_ok=True)
