@@ -292,6 +292,9 @@ def test_quoted_look_alikes_take_the_fast_path(text: str) -> None:
         "a: " + "1" + "_000" * 30 + "\n",
         "a: 2001-12-14\n  21:59:43.10 -5\n",  # a timestamp folded over two lines
         "a: 2024-01-02T03:04:05." + "1" * 60 + "Z\n",  # a timestamp longer than a key
+        "k: [a, ?utm=1]\n",  # a `?` starting a node in a flow collection: a key to PyYAML
+        "- {?x: 1}\n",
+        "k: [a,\n  ?x]\n",
         "a: [2024-01-02 03:04:05." + "1" * 60 + "]\n",
         "a:\n- \xa0\n",
         "x:\n" + "- " * 5000 + "1\n",  # deep enough to overflow the fast parser's stack
@@ -313,6 +316,14 @@ def test_a_text_cut_inside_a_block_scalar_is_read_by_pyyaml() -> None:
     assert fast_load("body: |\n  hello\n") == reference("body: |\n  hello\n")
 
 
+@pytest.mark.parametrize("text", ["a: |\n", "a: >\n", "- |\n\n", "x:\n  string: |  # cut\n  \n"])
+def test_a_block_scalar_left_empty_at_the_end_is_read_by_pyyaml(text: str) -> None:
+    # a recording cut after a body's first line: no text to PyYAML, a line break to YAML 1.2
+    assert _parsed(text) != reference(text)
+    assert fast_load(text) is REFUSED
+    assert same(parse_document(text, name="cut.yaml"), reference(text))
+
+
 def test_a_document_start_and_end_are_read() -> None:
     text = "---\ninteractions: []\nversion: 1\n...\n"
     assert fast_load(text) == {"interactions": [], "version": 1}
@@ -328,6 +339,8 @@ def test_a_document_start_and_end_are_read() -> None:
         "a: [1:, 2]\n",
         "interactions:\n-\trequest: {}\n",
         "a: |\n \tcode\n",
+        "interactions:\n- \trequest: {}\n",  # a tab after an indicator and a space
+        "- - \ta\n",
         "a: 1\n\t\n",
     ],
 )

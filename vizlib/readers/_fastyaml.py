@@ -31,11 +31,14 @@ look for in it, and one dump of the parsed document by orjson (in C), which
 fails on a tagged or complex node and shows the document's depth. Where the
 screen finds anything, the two steps decide. (The second step takes any
 string holding a space for plain, as a plain scalar may be folded; a quoted
-timestamp written with an escaped tab passes the screen, and is text to both.)
+timestamp holding a space or an escaped tab passes the screen, and is text to both.)
 
 A text PyYAML refuses in other ways is not always refused by py-yaml12 (a
-document that starts with a bare `:`, text after a closing bracket): no
-recorder writes one, and vizlib reads what py-yaml12 reads there.
+document that starts with a bare `:`, text after a closing bracket, a plain
+key ending in a quote against a flow indicator, `{a':, b}`): no recorder
+writes one, and vizlib reads what py-yaml12 reads there. A key given twice
+keeps the last value in both, and its first place in PyYAML's mapping, its
+last in py-yaml12's.
 """
 
 from __future__ import annotations
@@ -87,10 +90,15 @@ _TRIGGERED = (
     ("&", ANCHOR),
     ("0x", _BIG_HEX),
     # a tab in a line's indentation, or after a block indicator: PyYAML refuses the text
-    ("\t", re.compile(r"(?:^|\n)[ ]*\t|[-?:]\t")),
+    ("\t", re.compile(r"(?:^|\n)[ ]*\t|[-?:][ ]*\t")),
+    # a `?` that starts a node in a flow collection: a key to PyYAML, text to YAML 1.2
+    ("?", re.compile(r"[\[{,]\s*\?")),
 )
+# A block scalar left empty at the text's end: no text to PyYAML, a line break to YAML 1.2.
+_EMPTY_LAST_BLOCK = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n[ \t\n]*\Z")
 # A key's colon written against a flow indicator (`{a:, b}`): PyYAML refuses the text, and
-# a colon after a quote is the only such colon it reads.
+# a colon after a quote is the only such colon it reads (a plain scalar that ends in a
+# quote, `{a':, b}`, is not told apart: read by the fast parser, refused by PyYAML).
 _FLOW_COLON = re.compile(r":(?<![\"']:)[,?\[\]{}]")
 # Plain scalars YAML 1.2 reads as floats where YAML 1.1 reads a string or an integer:
 # exponents without a dot or a sign, signed dots, integers too long for 64 bits. The pattern
@@ -285,7 +293,9 @@ _SCREEN = "|".join(
         + r"|y(?:$|[^ \t\r\n]))))))))",
         r"(?:^|[\t\n\r \[{,:\x{feff}])&[^\t\n\r ]",
         # what PyYAML refuses: a tab in indentation or after an indicator, `_FLOW_COLON`
-        r"(?:^|\n) *\t|[-?:]\t|(?:^|[^\"']):[,?\[\]{}]",
+        r"(?:^|\n) *\t|[-?:] *\t|(?:^|[^\"']):[,?\[\]{}]",
+        # a `?` starting a node in a flow collection
+        r"[\[{,][\t\n\r ]*\?",
         # spaces outside ASCII (`_UNICODE_SPACE`)
         r"[\x{a0}\x{1680}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]",
     ]
@@ -379,7 +389,7 @@ def fast_load(content: str | bytes, max_depth: int = 64) -> Any:
             return REFUSED
     else:
         text = content
-    if text and not text.endswith("\n"):
+    if (text and not text.endswith("\n")) or _EMPTY_LAST_BLOCK.search(text[-256:]):
         return REFUSED  # a block scalar cut by the text's end keeps no line break to PyYAML
     screened = len(content) <= SCREENED_BYTES and _screened(content)
     if not screened and _text_differs(text):
