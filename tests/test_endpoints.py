@@ -442,6 +442,7 @@ def test_dashboard_problems_equal_the_listed_problems_everywhere() -> None:
     from vizlib.views.html import overview_html  # noqa: PLC0415
     from vizlib.views.widget import view as build_view  # noqa: PLC0415
 
+    require_shared()
     files = every_file()
     corpus = vizlib.load_many(files, cache=False, progress=False)
     assert corpus.errors.empty

@@ -14,6 +14,7 @@ from tests.pages import payloads
 from tests.shared import SEED, require_shared, shared_files
 from vizlib._plotlyjs import TRACE_TYPES, plotly_js, plotly_js_version
 from vizlib.errors import CassetteError
+from vizlib.sample import sample_cassette
 from vizlib.standalone.save import OutputIsInput
 from vizlib.views.figures import context_spec, figure, timeline_spec, usage_spec
 from vizlib.views.widget import CorpusView
@@ -161,7 +162,7 @@ def test_the_bundle_is_the_pinned_partial_build() -> None:
 
 def test_python_report_never_writes_over_its_input(tmp_path: Path) -> None:
     cassette = tmp_path / "seed.yaml"
-    cassette.write_bytes(SEED.read_bytes())
+    cassette.write_text(sample_cassette(), encoding="utf-8")
     before = cassette.read_bytes()
     for target in (cassette, str(cassette), vizlib.load(cassette)):
         with pytest.raises(OutputIsInput):
