@@ -73,6 +73,9 @@ def _rule(rule_id: str, pattern: str, description: str, *needles: str) -> Rule:
     return Rule(rule_id, re.compile(pattern), description, needles)
 
 
+# What follows `sk-` in the project, service-account, admin and OpenRouter keys.
+_OPENAI_KINDS = ("proj-", "svcacct-", "admin-", "or-v1-")
+
 SHAPES: list[Rule] = [
     _rule(
         "secret/anthropic-key",
@@ -83,13 +86,9 @@ SHAPES: list[Rule] = [
     _rule(
         "secret/openai-key",
         "(?:"
-        + _token("sk-", r"(?!ant-)(?:proj-|svcacct-|admin-|or-v1-)?[A-Za-z0-9_\-]{20,}")
+        + _token("sk-", rf"(?!ant-)(?:{'|'.join(_OPENAI_KINDS)})?[A-Za-z0-9_\-]{{20,}}")
         + "|"
-        + _tokens(
-            ("sk-proj-", "sk-svcacct-", "sk-admin-", "sk-or-v1-"),
-            r"[A-Za-z0-9_\-]{20,}",
-            joined=True,
-        )
+        + _tokens([f"sk-{kind}" for kind in _OPENAI_KINDS], r"[A-Za-z0-9_\-]{20,}", joined=True)
         + ")",
         "OpenAI (sk-, sk-proj-) and OpenRouter (sk-or-v1-) keys",
         "sk-",
