@@ -65,6 +65,7 @@ _BUILDERS = (
     "kinds.py",
     "conversation.py",
     "schema.py",
+    "metaschema.py",
     "redact.py",
     "secrets",
     "linear.py",

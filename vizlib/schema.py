@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 
+from vizlib.metaschema import plainly_valid
+
 MAX_ERRORS = 100  # validation errors collected before the first (by path) is reported
 MAX_MESSAGE = 300  # characters of a finding's message kept
 MAX_CACHED = 4096  # characters of arguments and schema JSON whose result is kept (1,024 kept)
@@ -219,7 +221,8 @@ def _validator(schema_json: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an unknown $schema falls back to 2020-12
         validator_class = validators.validator_for(schema)
-    validator_class.check_schema(schema)
+    if not (validator_class is validators.Draft202012Validator and plainly_valid(schema)):
+        validator_class.check_schema(schema)  # the metaschema, followed through its $dynamicRefs
     refusing = Registry(retrieve=_refuse)  # type: ignore[call-arg]  # attrs alias
     return _safe_class(validator_class)(schema, registry=refusing)
 
