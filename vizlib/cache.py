@@ -107,11 +107,11 @@ def max_bytes() -> int:
         return MAX_BYTES
 
 
-def file_key(path: Path, name: str) -> str:
+def file_key(path: str | os.PathLike[str], name: str) -> str:
     """The cache key of a file: a hash of its name and its bytes, read in blocks."""
     digest = hashlib.blake2b(name.encode() + b"\0", digest_size=20)
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
     except OSError:
@@ -130,7 +130,9 @@ class FrameCache:
         self._segment_keys: dict[Path, list[str]] = {}
 
     def keys(
-        self, files: Mapping[str, Path], stats: Mapping[str, os.stat_result] | None = None
+        self,
+        files: Mapping[str, str | os.PathLike[str]],
+        stats: Mapping[str, os.stat_result] | None = None,
     ) -> dict[str, str]:
         """The key of each named file; files unchanged since last seen are not read again.
 
@@ -145,7 +147,7 @@ class FrameCache:
         out, changed = {}, False
         for name, path in files.items():
             try:
-                info = stats[name] if stats and name in stats else path.stat()
+                info = stats[name] if stats and name in stats else os.stat(path)
             except OSError:
                 out[name] = f"unreadable:{name}"
                 continue
@@ -282,9 +284,12 @@ class FrameCache:
         size = sum(tables[frame].nbytes for frame in FRAMES)
         compression = "uncompressed" if size <= UNCOMPRESSED_BYTES else "lz4"
         try:
-            for frame in FRAMES:
+            for frame in FRAMES:  # one batch each: a warm load converts its columns as they are
                 feather.write_feather(
-                    tables[frame], partial / f"{frame}.arrow", compression=compression
+                    tables[frame].combine_chunks(),
+                    partial / f"{frame}.arrow",
+                    compression=compression,
+                    chunksize=max(1, tables[frame].num_rows),
                 )
             partial.rename(corpora / key)  # readers only ever see whole entries
         except OSError:  # another load stored the same entry first, or the disk is full
