@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import vizlib
@@ -227,6 +228,39 @@ def test_bad_files_become_error_rows_and_the_rest_loads(tmp_path: Path) -> None:
         == "not a cassette: found a mapping with keys hello"
     )
     assert bad.loc["broken.yaml", "message"].startswith("not valid YAML or JSON")
+
+
+def test_a_corpus_entry_holds_one_batch_per_frame_however_many_the_load_decoded(
+    tmp_path: Path, private_cache: Path
+) -> None:
+    folder = tmp_path / "suite"
+    write_corpus(folder, files=6, events_per_file=40)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # several batches, so several chunks
+        first = vizlib.load_many(folder, progress=False, executor=pool)
+    assert first._tables["chunks"].column("seq").num_chunks > 1
+    (entry,) = _corpus_entries(private_cache)
+    for frame in FRAMES:
+        with pa.ipc.open_file(entry / f"{frame}.arrow") as stored:
+            assert stored.num_record_batches == 1, frame
+    again = vizlib.load_many(folder, progress=False)
+    assert_same_frames(first, again)
+
+
+def test_a_folder_is_named_alike_however_its_path_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = write_corpus(tmp_path / "suite" / "sub", files=2, events_per_file=20)
+    names = sorted(f"sub/{path.name}" for path in written)
+    monkeypatch.chdir(tmp_path)
+    loads = [
+        vizlib.load_many(source, progress=False, cache=False)
+        for source in ("suite", "./suite/", "suite//", Path("suite"), tmp_path / "suite")
+    ]
+    for corpus in loads:
+        assert corpus.names == names
+        assert corpus.path(names[0]).resolve() == tmp_path / "suite" / names[0]
+        assert isinstance(corpus.path(corpus.names[0]), Path)
+        assert_same_frames(loads[0], corpus)
 
 
 def test_sources_can_be_globs_and_lists(tmp_path: Path) -> None:

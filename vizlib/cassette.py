@@ -270,9 +270,16 @@ def folder_files(
 
     Folders that cannot be listed are added to `errors` where it is given.
     """
-    prefix = len(os.path.join(os.fspath(directory), ""))
-    paths = _cassette_paths(os.fspath(directory), errors)
-    return [(Path(p), p[prefix:].replace(os.sep, "/")) for p in paths]
+    return [(Path(p), name) for p, name in folder_paths(directory, errors)]
+
+
+def folder_paths(
+    directory: str | os.PathLike[str], errors: list[OSError] | None = None
+) -> list[tuple[str, str]]:
+    """`folder_files` with each path as text: what a load of the folder stats and reads."""
+    text = os.fspath(directory)
+    prefix = len(os.path.join(text, ""))
+    return [(p, p[prefix:].replace(os.sep, "/")) for p in _cassette_paths(text, errors)]
 
 
 def named_cassettes(x: Any) -> dict[str, Cassette]:

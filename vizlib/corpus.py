@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vizlib.cache import KEY, FrameCache
-from vizlib.cassette import Cassette, folder_files, load, unlisted_reason
+from vizlib.cassette import Cassette, folder_paths, load, unlisted_reason
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row, chunk_columns
@@ -191,14 +191,18 @@ def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tu
     directory's links to files outside it, and its subfolders that cannot be
     read, are not listed: each is added to `refused` where it is given.
     """
+    return [(Path(path), name) for path, name in _discover(source, refused)]
+
+
+def _discover(source: Any, refused: list[CassetteError] | None = None) -> list[tuple[str, str]]:
+    """`discover`, each path as text: what a load stats and reads."""
     if isinstance(source, str | os.PathLike):
-        text = os.fspath(source)
-        path = Path(text)
+        path = Path(source)
         if path.is_dir():
             links: list[OSError] = []
-            found = folder_files(path, errors=links)
+            found = folder_paths(path, errors=links)
             if refused is not None:
-                prefix = len(os.path.join(text, ""))
+                prefix = len(os.path.join(path, ""))
                 refused += [
                     CassetteError(
                         unlisted_reason(error),
@@ -207,20 +211,20 @@ def discover(source: Any, refused: list[CassetteError] | None = None) -> list[tu
                     for error in links
                 ]
             return found
+        text = os.fspath(source)
         if glob.has_magic(text):
             return _named(
                 sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
             )
-        return [(path, path.name)]
+        return [(os.fspath(path), path.name)]
     if isinstance(source, Iterable):
         return _named([p if isinstance(p, Path) else Path(p) for p in source])
     raise TypeError(f"expected a directory, a glob or paths, not {type(source).__name__}")
 
 
-def _named(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+def _named(paths: Sequence[Path]) -> list[tuple[str, str]]:
     counts = Counter(p.name for p in paths)
-    clash = {n for n, count in counts.items() if count > 1}
-    return [(p, p.as_posix() if p.name in clash else p.name) for p in paths]
+    return [(os.fspath(p), p.as_posix() if counts[p.name] > 1 else p.name) for p in paths]
 
 
 class Corpus:
@@ -235,7 +239,7 @@ class Corpus:
         tables: dict[str, pa.Table],
         errors: pd.DataFrame,
         names: Sequence[str],
-        paths: dict[str, Path],
+        paths: Mapping[str, str | os.PathLike[str]],
         results: dict[str, Any] | None = None,
     ) -> None:
         self._tables = tables
@@ -288,7 +292,7 @@ class Corpus:
 
     def path(self, name: str) -> Path:
         """The file a cassette of the corpus was read from."""
-        return self._paths[name]
+        return Path(self._paths[name])
 
     def to_parquet(self, directory: str | os.PathLike[str]) -> Path:
         """Write each frame (and `errors`) as `<frame>.parquet`, for DuckDB, Polars or Spark."""
@@ -404,7 +408,7 @@ def _load_many(
     each_batch: EachBatch | None,
 ) -> Corpus:
     refused: list[CassetteError] = []  # links out of the folder
-    files = discover(source, refused)
+    files = _discover(source, refused)
     stats = {name: info for path, name in files if (info := _stat(path)) is not None}
     readable = {
         name: path for path, name in files if name in stats and stat.S_ISREG(stats[name].st_mode)
@@ -424,9 +428,7 @@ def _load_many(
     held = _read_cached(store, cached) if store and cached else {}
     if held is None:  # a segment went missing or is damaged: decode its files again
         cached, held = {}, {}
-    todo = [
-        (str(readable[n]), n, keys[n]) for _, n in files if n in readable and keys[n] not in cached
-    ]
+    todo = [(readable[n], n, keys[n]) for _, n in files if n in readable and keys[n] not in cached]
     bar = _progress(progress, len(files))
     bar.update(len(files) - len(todo))
     batches: list[pa.Table] = []
@@ -472,15 +474,15 @@ def _read_cached(store: FrameCache, cached: dict[str, Path]) -> dict[str, pa.Tab
         return None
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
     except OSError:
         return None
 
 
-def _unreadable(path: Path, name: str) -> CassetteError:
-    if not path.exists():
+def _unreadable(path: str, name: str) -> CassetteError:
+    if not os.path.exists(path):
         return CassetteError("no such file", file=name)
     return CassetteError("cannot read: not a regular file", file=name)
 
