@@ -144,6 +144,7 @@ class FrameCache:
         """
         index = self._index()
         limit = current_limits().file_bytes
+        here = os.getcwd()  # what `os.path.abspath` joins a relative path to, asked once
         out, changed = {}, False
         for name, path in files.items():
             try:
@@ -155,7 +156,7 @@ class FrameCache:
                 out[name] = f"unreadable:{name}"
                 continue
             stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-            entry = f"{os.path.abspath(path)}\0{name}"
+            entry = f"{os.path.normpath(os.path.join(here, path))}\0{name}"
             known = index.get(entry)
             if known and known[:4] == stamp:
                 out[name] = known[4]

@@ -208,6 +208,7 @@ def load_sample() -> Cassette:
 
 
 CASSETTE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".har", ".httprr"})
+_SUFFIXES = tuple(sorted(CASSETTE_SUFFIXES))  # as `str.endswith` takes them
 
 
 def cassette_files(directory: Path, errors: list[OSError] | None = None) -> list[Path]:
@@ -245,7 +246,7 @@ def _cassette_paths(directory: str, errors: list[OSError] | None) -> list[str]:
             if is_folder:
                 if not entry.is_symlink():
                     folders.append(entry.path)
-            elif os.path.splitext(entry.name)[1].lower() in CASSETTE_SUFFIXES:
+            elif entry.name.lower().endswith(_SUFFIXES):  # hidden names are left above
                 if entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
                     if errors is not None:
                         reason = "a link to a file outside the folder; not read"
