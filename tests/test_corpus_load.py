@@ -250,17 +250,43 @@ def test_a_folder_is_named_alike_however_its_path_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written = write_corpus(tmp_path / "suite" / "sub", files=2, events_per_file=20)
-    names = sorted(f"sub/{path.name}" for path in written)
+    # names that would read as cassette text, were they not known to be paths
+    shutil.copy(written[0], tmp_path / "suite" / "sub" / "{odd}.yaml")
+    shutil.copy(written[1], tmp_path / "suite" / "sub" / "two\nlines.yaml")
+    (tmp_path / "outside.yaml").write_text(written[0].read_text())
+    (tmp_path / "suite" / "sub" / "link.yaml").symlink_to(tmp_path / "outside.yaml")
+    names = sorted(
+        f"sub/{name}"
+        for name in [*(path.name for path in written), "{odd}.yaml", "two\nlines.yaml"]
+    )
     monkeypatch.chdir(tmp_path)
     loads = [
-        vizlib.load_many(source, progress=False, cache=False)
+        vizlib.load_many(source, progress=False, cache=cache)
         for source in ("suite", "./suite/", "suite//", Path("suite"), tmp_path / "suite")
+        for cache in (False, True)
     ]
     for corpus in loads:
         assert corpus.names == names
+        assert corpus.errors.file.tolist() == ["sub/link.yaml"]  # a link out of the folder
         assert corpus.path(names[0]).resolve() == tmp_path / "suite" / names[0]
-        assert isinstance(corpus.path(corpus.names[0]), Path)
+        assert isinstance(corpus.path(names[0]), Path)
+        assert len(corpus.cassette("sub/{odd}.yaml").records) == 2
+        assert len(corpus.cassette("sub/two\nlines.yaml").records) == 2
         assert_same_frames(loads[0], corpus)
+
+
+def test_a_load_from_a_removed_working_directory_reads_absolute_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = write_corpus(tmp_path / "suite", files=2, events_per_file=20)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    for _ in range(2):  # the first fills the cache, the second reads it
+        corpus = vizlib.load_many(tmp_path / "suite", progress=False)
+        assert corpus.names == sorted(path.name for path in written)
+        assert corpus.errors.empty
 
 
 def test_sources_can_be_globs_and_lists(tmp_path: Path) -> None:

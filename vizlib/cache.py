@@ -144,7 +144,10 @@ class FrameCache:
         """
         index = self._index()
         limit = current_limits().file_bytes
-        here = os.getcwd()  # what `os.path.abspath` joins a relative path to, asked once
+        try:  # what `os.path.abspath` joins a relative path to, asked once
+            here = os.getcwd()
+        except OSError:  # the working directory was removed: absolute paths still name files
+            here = ""
         out, changed = {}, False
         for name, path in files.items():
             try:

@@ -145,7 +145,7 @@ def _decode_batch(
     cassettes: list[tuple[str, Cassette]] = []
     for path, name, key in items:
         try:
-            cassette = load(path, name=name, prices=prices)
+            cassette = load(Path(path), name=name, prices=prices)  # a path, whatever it reads like
             records = cassette.records
             links = run_links(records)  # the interactions and tool_calls frames both need them
             extracted = {
@@ -288,7 +288,7 @@ class Corpus:
 
     def cassette(self, name: str) -> Cassette:
         """One cassette of the corpus, loaded in full (for the notebook view or a report)."""
-        return load(self._paths[name], name=name)
+        return load(Path(self._paths[name]), name=name)  # a path, whatever it reads like
 
     def path(self, name: str) -> Path:
         """The file a cassette of the corpus was read from."""
