@@ -181,18 +181,31 @@ def _warm_up(directory: Path) -> None:
     floor([directory / "sample.yaml"], "c")
 
 
+MEMOS = (  # vizlib's memos of what it has read: each keyed by values from cassettes
+    ("vizlib.schema", "_validator"),
+    ("vizlib.schema", "_check_json"),
+    ("vizlib.schema", "_schema_nodes"),
+    ("vizlib.schema", "_compiled"),
+    ("vizlib.frames.extract", "_kept_url_parts"),
+    ("vizlib.secrets.records", "_holds_secret"),
+    ("vizlib.secrets.rules", "normalise_name"),
+)
+
+
 def _forget_memos() -> None:
-    """Empty vizlib's bounded memo caches (URLs, tool schemas, their patterns).
+    """Empty the memos of what earlier runs read (tool schemas, URLs, field names).
 
     A user's load in a new process starts without them, so every timed run
-    here does too: a run after the first would otherwise check no schema again.
+    here does too: a run after the first would otherwise check no schema
+    again. Set-up kept for the process whatever the data (imports, the
+    dtypes of declared categories, Arrow schemas) is paid by the warm-up.
     """
-    for name, module in list(sys.modules.items()):
-        if name.startswith("vizlib"):
-            for value in list(vars(module).values()):
-                parameters = getattr(value, "cache_parameters", None)
-                if callable(parameters) and parameters()["maxsize"] is not None:
-                    value.cache_clear()
+    import importlib
+    import urllib.parse
+
+    for module, name in MEMOS:
+        getattr(importlib.import_module(module), name).cache_clear()
+    urllib.parse.urlsplit.cache_clear()  # type: ignore[attr-defined]  # an lru_cache
 
 
 def _with_empty_cache(run: Callable[[], int]) -> int:

@@ -83,9 +83,13 @@ def columns_to_table(columns: Sequence[Column], values: Sequence[Sequence[object
     return pa.Table.from_arrays(arrays, schema=arrow_schema(columns))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _categories(categories: tuple[str, ...]) -> pd.CategoricalDtype:
-    """The dtype of a categorical column (declared sets repeat: built once each)."""
+    """The dtype of a column's declared categories (the sets repeat: built once each)."""
+    return _dtype(list(categories))
+
+
+def _dtype(categories: list[str]) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(pd.Index(categories, dtype="str"))
 
 
@@ -119,9 +123,9 @@ def _pandas_values(
             position.update({name: len(position) + i for i, name in enumerate(extra)})
         remap = np.array([position[name] for name in observed] + [-1], dtype=np.int64)
         codes = remap[codes]
-        categorical: pd.Categorical = pd.Categorical.from_codes(
-            codes, dtype=_categories(tuple(categories)), validate=False
-        )
+        declared = column.categories and not extra  # the same set for any data: built once
+        kept = _categories(tuple(categories)) if declared else _dtype(categories)
+        categorical: pd.Categorical = pd.Categorical.from_codes(codes, dtype=kept, validate=False)
         return categorical
     if dtype == "object":
         out = np.empty(len(array), dtype=object)
