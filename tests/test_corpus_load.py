@@ -246,6 +246,21 @@ def test_a_corpus_entry_holds_one_batch_per_frame_however_many_the_load_decoded(
     assert_same_frames(first, again)
 
 
+def test_a_large_corpus_entry_keeps_its_batches_and_reads_alike(
+    tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("vizlib.cache.UNCOMPRESSED_BYTES", 0)  # every entry counts as large
+    folder = tmp_path / "suite"
+    write_corpus(folder, files=6, events_per_file=40)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = vizlib.load_many(folder, progress=False, executor=pool)
+    batches = first._tables["chunks"].column("seq").num_chunks
+    (entry,) = _corpus_entries(private_cache)
+    with pa.ipc.open_file(entry / "chunks.arrow") as stored:  # not joined: no copy of the frame
+        assert stored.num_record_batches == batches > 1
+    assert_same_frames(first, vizlib.load_many(folder, progress=False))
+
+
 def test_a_folder_is_named_alike_however_its_path_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

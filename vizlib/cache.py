@@ -284,16 +284,18 @@ class FrameCache:
         corpora = self.directory / "corpora"
         partial = corpora / f"{key}.{uuid.uuid4().hex}.partial"
         partial.mkdir(parents=True)
-        # small entries are read fastest as they are; large ones are worth decompressing
-        size = sum(tables[frame].nbytes for frame in FRAMES)
-        compression = "uncompressed" if size <= UNCOMPRESSED_BYTES else "lz4"
+        # a small entry is read fastest as it is: uncompressed, one batch a frame (a warm load
+        # converts each column as it is); a large one is worth decompressing, and keeps its
+        # batches (joining them would copy the whole frame while it is written)
+        small = sum(tables[frame].nbytes for frame in FRAMES) <= UNCOMPRESSED_BYTES
         try:
-            for frame in FRAMES:  # one batch each: a warm load converts its columns as they are
+            for frame in FRAMES:
+                table = tables[frame].combine_chunks() if small else tables[frame]
                 feather.write_feather(
-                    tables[frame].combine_chunks(),
+                    table,
                     partial / f"{frame}.arrow",
-                    compression=compression,
-                    chunksize=max(1, tables[frame].num_rows),
+                    compression="uncompressed" if small else "lz4",
+                    chunksize=max(1, table.num_rows) if small else None,
                 )
             partial.rename(corpora / key)  # readers only ever see whole entries
         except OSError:  # another load stored the same entry first, or the disk is full
