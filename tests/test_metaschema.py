@@ -15,7 +15,7 @@ import vizlib
 from tests.shared import SHARED, require_shared
 from vizlib.corpus import discover
 from vizlib.metaschema import DRAFT_2020_12, KEYWORDS, TYPES, plainly_valid
-from vizlib.schema import check_schema
+from vizlib.schema import SchemaCheck, check_schema
 
 
 def _meets_metaschema(schema: Any) -> bool:
@@ -164,3 +164,11 @@ def test_every_tool_schema_of_the_shared_cassettes_is_plain_and_valid() -> None:
     for where, tool, schema in schemas.values():
         assert plainly_valid(schema), (where, tool)
         assert _meets_metaschema(schema), (where, tool)
+
+
+def test_a_deep_plain_schema_is_checked_where_the_metaschema_walk_would_recurse_too_deep() -> None:
+    schema: dict[str, Any] = {"type": "integer"}
+    for _ in range(150):  # jsonschema's own metaschema check recurses past Python's limit here
+        schema = {"items": schema}
+    assert plainly_valid(schema)
+    assert check_schema([[1]], schema) == SchemaCheck(True, "matches the declared schema")
