@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import html
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -278,9 +278,14 @@ def folder_paths(
     directory: str | os.PathLike[str], errors: list[OSError] | None = None
 ) -> list[tuple[str, str]]:
     """`folder_files` with each path as text: what a load of the folder stats and reads."""
-    text = os.fspath(directory)
-    prefix = len(os.path.join(text, ""))
-    return [(p, p[prefix:].replace(os.sep, "/")) for p in _cassette_paths(text, errors)]
+    paths = _cassette_paths(os.fspath(directory), errors)
+    return list(zip(paths, names_under(directory, paths), strict=True))
+
+
+def names_under(directory: str | os.PathLike[str], paths: Sequence[str]) -> list[str]:
+    """Paths found under `directory`, each named by its place there, `/` between folders."""
+    prefix = len(os.path.join(os.fspath(directory), ""))
+    return [path[prefix:].replace(os.sep, "/") for path in paths]
 
 
 def named_cassettes(x: Any) -> dict[str, Cassette]:

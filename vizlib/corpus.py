@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from vizlib.cache import KEY, FrameCache
-from vizlib.cassette import Cassette, folder_paths, load, unlisted_reason
+from vizlib.cassette import Cassette, folder_paths, load, names_under, unlisted_reason
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row, chunk_columns
@@ -202,13 +202,10 @@ def _discover(source: Any, refused: list[CassetteError] | None = None) -> list[t
             links: list[OSError] = []
             found = folder_paths(path, errors=links)
             if refused is not None:
-                prefix = len(os.path.join(path, ""))
+                names = names_under(path, [str(error.filename) for error in links])
                 refused += [
-                    CassetteError(
-                        unlisted_reason(error),
-                        file=str(error.filename)[prefix:].replace(os.sep, "/") or ".",
-                    )
-                    for error in links
+                    CassetteError(unlisted_reason(error), file=name or ".")
+                    for error, name in zip(links, names, strict=True)
                 ]
             return found
         text = os.fspath(source)
