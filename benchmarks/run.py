@@ -12,6 +12,7 @@ stream event, and nothing else.
     python benchmarks/run.py --huge 100000        # one cassette that many chunks long: report, view
     python benchmarks/run.py --interactions 20000 # one cassette of that many interactions: report
     python benchmarks/run.py --check              # vizlib check against vizlib summary
+    python benchmarks/run.py --instructions       # instructions counted by callgrind, not time
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -89,6 +91,19 @@ def floor(files: list[Path], loader: str) -> int:
                 except ValueError:
                     pass
     return events
+
+
+def floor_paused(files: list[Path]) -> int:
+    """The floor with Python's cyclic collector paused, as vizlib pauses it while decoding.
+
+    The floor makes many objects, so about one run in two pays a full collection
+    of every object the process holds (50 to 70 ms after the warm-up's imports);
+    vizlib's decoding does not. This is the floor like for like.
+    """
+    from vizlib.corpus import collector_paused
+
+    with collector_paused():
+        return floor(files, "c")
 
 
 def vizlib_load(files: list[Path] | Path, cache: bool) -> int:
@@ -245,7 +260,9 @@ def _child(args: argparse.Namespace) -> None:
     source = Path(listed["source"])  # what a user passes to load_many: the folder
     _warm_up(Path(args.files).parent / "warm-up")
     runs = {
+        "idle": lambda: 0,  # the warm-up alone, which an instruction count subtracts
         "floor": lambda: floor(files, "c"),
+        "floor-paused": lambda: floor_paused(files),
         "naive": lambda: floor(files, "python"),
         "cold": lambda: vizlib_load(source, cache=False),
         "warm": lambda: vizlib_load(source, cache=True),
@@ -286,7 +303,7 @@ def _child(args: argparse.Namespace) -> None:
 
 
 PAIRED = {  # variants run in turn in one process, round after round
-    "paired": ("floor", "cold", "warm"),
+    "paired": ("floor", "floor-paused", "cold", "warm"),
     "paired-report": ("cold-many", "report"),
 }
 
@@ -351,10 +368,11 @@ def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
     runs = _run("paired", files_json, cache_dir, repeat=rounds)
     cpu = {variant: times["cpu"] for variant, times in runs.items()}  # type: ignore[index]
     print(
-        f"paired: {rounds} rounds of floor, cold and warm in turn in one process; "
-        "the median of each round's CPU ratio, and its range:"
+        f"paired: {rounds} rounds of floor, floor-paused, cold and warm in turn in one "
+        "process; the median of each round's CPU ratio, and its range:"
     )
     print(_ratio_line("cold / floor", cpu["cold"], cpu["floor"]))
+    print(_ratio_line("cold / paused", cpu["cold"], cpu["floor-paused"]))
     print(_ratio_line("cold / warm", cpu["cold"], cpu["warm"]))
     decoding = runs["cold"]["decoding"]  # type: ignore[index]
     rest = [total - part for total, part in zip(cpu["cold"], decoding, strict=True)]
@@ -396,6 +414,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--check", action="store_true", help="time vizlib check against vizlib summary"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count the instructions of the floor and the cold load (callgrind), not time",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
@@ -454,14 +477,18 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
             source, files=max(1, args.synthetic // per_file), events_per_file=per_file
         )
         label = f"synthetic corpus: {len(files)} files, about {args.synthetic:,} events"
-        variants = ["floor", "cold-parallel", "cold", "warm"]
+        variants = ["floor", "floor-paused", "cold-parallel", "cold", "warm"]
     else:
         source = SHARED
         files = cassette_files(SHARED)
         label = f"shared corpus: {len(files)} files in {SHARED}"
-        variants = ["floor", "naive", "cold", "cold-filling", "cold-parallel", "warm"]
+        variants = ["floor", "floor-paused", "naive", "cold", "cold-filling", "cold-parallel"]
+        variants.append("warm")
     files_json = work / "files.json"
     files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
+    if args.instructions:
+        _print_instructions(label, files_json, work / "cache")
+        return
     print(
         f"{label}; median of {args.repeat} rounds, each running every variant in a fresh "
         f"process (median of {RUNS_PER_PROCESS} runs there), CPU and wall time"
@@ -470,7 +497,7 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
     results = _rounds(variants, files_json, work / "cache", args.repeat)
     for variant in variants:
         result = results[variant]
-        what = "events" if variant in ("floor", "naive") else "chunk rows"
+        what = "events" if variant.startswith(("floor", "naive")) else "chunk rows"
         print(
             f"  {variant:14s} cpu {result['cpu']:7.3f} s  wall {result['seconds']:7.3f} s"
             f"  (best {result['best']:.3f})  peak {result['peak_mb']:6.0f} MB"
@@ -483,6 +510,11 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
             f"  {variant:14s} / floor = {results[variant]['cpu'] / base['cpu']:5.2f}"
             f"  ({results[variant]['seconds'] / base['seconds']:.2f})"
         )
+    paused = results["floor-paused"]
+    print(
+        f"  cold           / floor-paused = {results['cold']['cpu'] / paused['cpu']:5.2f}"
+        f"  ({results['cold']['seconds'] / paused['seconds']:.2f})"
+    )
     warm = results["warm"]
     for variant in ("cold", "cold-filling", "cold-parallel"):
         if variant in results:
@@ -492,6 +524,40 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
             )
     _print_paired(files_json, work / "cache", rounds=max(5, 3 * args.repeat))
     _import_times(args.repeat)
+
+
+def _instructions(variant: str, files_json: Path, cache_dir: Path) -> int:
+    """Instructions a child process runs for `variant`, warm-up included, counted by callgrind.
+
+    A count, not a time: the same for the same code and files however busy the
+    machine is (hash randomisation is fixed, so sets and dicts iterate alike).
+    """
+    env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir), PYTHONHASHSEED="0")
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
+    command += [__file__, "--child", variant, "--files", str(files_json), "--repeat", "1"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if counted is None:
+        raise RuntimeError(f"callgrind counted nothing for {variant}: {done.stderr[-500:]}")
+    return int(counted.group(1))
+
+
+def _print_instructions(label: str, files_json: Path, cache_dir: Path) -> None:
+    """The floor and the cold load by instructions run, each less the warm-up's own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    variants = ("idle", "floor", "floor-paused", "cold")
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        counted = pool.map(lambda v: _instructions(v, files_json, cache_dir), variants)
+        counts = dict(zip(variants, counted, strict=True))
+    print(f"{label}; instructions counted by callgrind, each less the warm-up's:")
+    spent = {v: counts[v] - counts["idle"] for v in variants[1:]}
+    for variant, count in spent.items():
+        print(f"  {variant:14s} {count / 1e6:9,.0f} M instructions")
+    print(f"  cold / floor        = {spent['cold'] / spent['floor']:.2f}")
+    print(f"  cold / floor-paused = {spent['cold'] / spent['floor-paused']:.2f}")
 
 
 def _rounds(
