@@ -529,8 +529,9 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
 def _instructions(variant: str, files_json: Path, cache_dir: Path) -> int:
     """Instructions a child process runs for `variant`, warm-up included, counted by callgrind.
 
-    A count, not a time: the same for the same code and files however busy the
-    machine is (hash randomisation is fixed, so sets and dicts iterate alike).
+    A count, not a time: it does not depend on how busy the machine is, and two runs
+    agree within a few percent (hash randomisation is fixed, so sets and dicts iterate
+    alike).
     """
     env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir), PYTHONHASHSEED="0")
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
