@@ -94,11 +94,11 @@ def floor(files: list[Path], loader: str) -> int:
 
 
 def floor_paused(files: list[Path]) -> int:
-    """The floor with Python's cyclic collector paused, as vizlib pauses it while decoding.
+    """The floor with Python's cyclic collector paused, as `load_many` pauses it.
 
     The floor makes many objects, so about one run in two pays a full collection
     of every object the process holds (50 to 70 ms after the warm-up's imports);
-    vizlib's decoding does not. This is the floor like for like.
+    a load by vizlib does not.
     """
     from vizlib.corpus import collector_paused
 
@@ -360,11 +360,11 @@ def _ratio_line(name: str, numerators: list[float], denominators: list[float]) -
     """The median of round-by-round ratios, and their range."""
     values = [n / d for n, d in zip(numerators, denominators, strict=True)]
     low, middle, high = min(values), statistics.median(values), max(values)
-    return f"  {name:14s} = {middle:5.2f}  ({low:.2f} to {high:.2f})"
+    return f"  {name:19s} = {middle:5.2f}  ({low:.2f} to {high:.2f})"
 
 
 def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
-    """The floor, cold and warm loads in turn in one process: the median of each round's ratio."""
+    """Floor, floor-paused, cold and warm in turn in one process: each round's ratio's median."""
     runs = _run("paired", files_json, cache_dir, repeat=rounds)
     cpu = {variant: times["cpu"] for variant, times in runs.items()}  # type: ignore[index]
     print(
@@ -372,7 +372,7 @@ def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
         "process; the median of each round's CPU ratio, and its range:"
     )
     print(_ratio_line("cold / floor", cpu["cold"], cpu["floor"]))
-    print(_ratio_line("cold / paused", cpu["cold"], cpu["floor-paused"]))
+    print(_ratio_line("cold / floor-paused", cpu["cold"], cpu["floor-paused"]))
     print(_ratio_line("cold / warm", cpu["cold"], cpu["warm"]))
     decoding = runs["cold"]["decoding"]  # type: ignore[index]
     rest = [total - part for total, part in zip(cpu["cold"], decoding, strict=True)]
@@ -410,7 +410,10 @@ def main() -> None:
         help="the report and views of the shared folder against its cold load_many",
     )
     parser.add_argument(
-        "--repeat", type=int, default=9, help="runs per variant; the median is shown"
+        "--repeat",
+        type=int,
+        default=9,
+        help="rounds (runs of each variant); the median is shown (not used by --instructions)",
     )
     parser.add_argument(
         "--check", action="store_true", help="time vizlib check against vizlib summary"
@@ -418,7 +421,8 @@ def main() -> None:
     parser.add_argument(
         "--instructions",
         action="store_true",
-        help="count the instructions of the floor and the cold load (callgrind), not time",
+        help="count the instructions of the floor, floor-paused and the cold load (callgrind) "
+        "instead of timing them; with --synthetic or alone",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
@@ -429,6 +433,10 @@ def main() -> None:
         args.variant = args.child
         _child(args)
         return
+    modes = ("check", "huge", "interactions", "report")
+    other = [f"--{name}" for name in modes if vars(args)[name]]
+    if args.instructions and other:
+        parser.error(f"--instructions counts the load of a corpus; it does not take {other[0]}")
     work = Path(tempfile.mkdtemp(prefix="vizlib-bench-"))
     try:
         if args.check:
@@ -482,12 +490,19 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
         source = SHARED
         files = cassette_files(SHARED)
         label = f"shared corpus: {len(files)} files in {SHARED}"
-        variants = ["floor", "floor-paused", "naive", "cold", "cold-filling", "cold-parallel"]
-        variants.append("warm")
+        variants = [
+            "floor",
+            "floor-paused",
+            "naive",
+            "cold",
+            "cold-filling",
+            "cold-parallel",
+            "warm",
+        ]
     files_json = work / "files.json"
     files_json.write_text(json.dumps({"files": [str(p) for p in files], "source": str(source)}))
     if args.instructions:
-        _print_instructions(label, files_json, work / "cache")
+        _print_instructions(label, files_json)
         return
     print(
         f"{label}; median of {args.repeat} rounds, each running every variant in a fresh "
@@ -526,24 +541,27 @@ def _benchmark(args: argparse.Namespace, work: Path) -> None:
     _import_times(args.repeat)
 
 
-def _instructions(variant: str, files_json: Path, cache_dir: Path) -> int:
+def _instructions(variant: str, files_json: Path) -> int:
     """Instructions a child process runs for `variant`, warm-up included, counted by callgrind.
 
-    A count, not a time: it does not depend on how busy the machine is, and two runs
-    agree within a few percent (hash randomisation is fixed, so sets and dicts iterate
-    alike).
+    A count, not a time: it does not depend on how busy the machine is (hash
+    randomisation is fixed, so sets and dicts iterate alike). Each variant has a
+    scratch directory of its own, so children run side by side warm up alike.
     """
-    env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir), PYTHONHASHSEED="0")
+    scratch = Path(tempfile.mkdtemp(prefix=f"{variant}-", dir=files_json.parent))
+    listed = scratch / "files.json"
+    shutil.copyfile(files_json, listed)
+    env = dict(os.environ, VIZLIB_CACHE_DIR=str(scratch / "cache"), PYTHONHASHSEED="0")
     command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
-    command += [__file__, "--child", variant, "--files", str(files_json), "--repeat", "1"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    command += [__file__, "--child", variant, "--files", str(listed), "--repeat", "1"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     counted = re.search(r"Collected : (\d+)", done.stderr)
-    if counted is None:
-        raise RuntimeError(f"callgrind counted nothing for {variant}: {done.stderr[-500:]}")
+    if done.returncode or counted is None:
+        raise RuntimeError(f"callgrind counted nothing for {variant}: {done.stderr[-2000:]}")
     return int(counted.group(1))
 
 
-def _print_instructions(label: str, files_json: Path, cache_dir: Path) -> None:
+def _print_instructions(label: str, files_json: Path) -> None:
     """The floor and the cold load by instructions run, each less the warm-up's own."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -551,7 +569,7 @@ def _print_instructions(label: str, files_json: Path, cache_dir: Path) -> None:
         raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     variants = ("idle", "floor", "floor-paused", "cold")
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        counted = pool.map(lambda v: _instructions(v, files_json, cache_dir), variants)
+        counted = pool.map(lambda v: _instructions(v, files_json), variants)
         counts = dict(zip(variants, counted, strict=True))
     print(f"{label}; instructions counted by callgrind, each less the warm-up's:")
     spent = {v: counts[v] - counts["idle"] for v in variants[1:]}
