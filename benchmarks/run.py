@@ -381,14 +381,22 @@ def _print_paired(files_json: Path, cache_dir: Path, rounds: int) -> None:
     print(_ratio_line("all but that", rest, cpu["floor"]))
 
 
-def _run(
-    variant: str, files_json: Path, cache_dir: Path, out: Path | None = None, repeat: int = 5
-) -> dict[str, object]:
-    env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir))
+def _child_command(
+    variant: str, files_json: Path, repeat: int, out: Path | None = None
+) -> list[str]:
+    """The command that runs `variant` in a child process of this script."""
     command = [sys.executable, __file__, "--child", variant, "--files", str(files_json)]
     command += ["--repeat", str(repeat)]
     if out:
         command += ["--out", str(out)]
+    return command
+
+
+def _run(
+    variant: str, files_json: Path, cache_dir: Path, out: Path | None = None, repeat: int = 5
+) -> dict[str, object]:
+    env = dict(os.environ, VIZLIB_CACHE_DIR=str(cache_dir))
+    command = _child_command(variant, files_json, repeat, out)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -552,8 +560,8 @@ def _instructions(variant: str, files_json: Path) -> int:
     listed = scratch / "files.json"
     shutil.copyfile(files_json, listed)
     env = dict(os.environ, VIZLIB_CACHE_DIR=str(scratch / "cache"), PYTHONHASHSEED="0")
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
-    command += [__file__, "--child", variant, "--files", str(listed), "--repeat", "1"]
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    command += _child_command(variant, listed, repeat=1)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     counted = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode or counted is None:
