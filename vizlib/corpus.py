@@ -10,16 +10,14 @@ stops the rest.
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
 import multiprocessing
 import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from multiprocessing.context import BaseContext
@@ -34,6 +32,7 @@ import pyarrow.parquet as pq
 
 from vizlib.cache import KEY, FrameCache
 from vizlib.cassette import Cassette, folder_paths, load, names_under, unlisted_reason
+from vizlib.collector import collector_paused
 from vizlib.errors import CassetteError
 from vizlib.frames.columns import FRAMES, Column
 from vizlib.frames.extract import Row, chunk_columns
@@ -116,18 +115,6 @@ def decode_batch(
     """
     with collector_paused(), limits_in_force(None):  # the environment's limits, read once
         return _decode_batch(items, prices, each, each_batch)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic collector: decoding or a report section makes many acyclic objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _decode_batch(

@@ -27,7 +27,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.analysis.turns import request_growth
 from vizlib.cassette import Cassette
-from vizlib.corpus import collector_paused
+from vizlib.collector import collector_paused
 from vizlib.records import Decoded
 from vizlib.redact import redact_body, redact_stream, shown_name
 from vizlib.secrets import remembering

@@ -28,11 +28,11 @@ import pyarrow as pa
 
 from vizlib.cache import KEY
 from vizlib.cassette import Cassette
+from vizlib.collector import collector_paused
 from vizlib.corpus import (
     FORKED,
     Corpus,
     as_corpus,
-    collector_paused,
     discover,
     load_many,
     pooled,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vizlib.cassette import Cassette
+from vizlib.collector import collector_paused
 from vizlib.views.charts import Figure, figure_json
 from vizlib.views.figures import LAYOUT_DEFAULTS, context_spec, timeline_spec, usage_spec
 
@@ -22,7 +23,8 @@ def made(cassette: Cassette, key: object, build: Callable[[], Any]) -> Any:
     """What `build()` returns, built once per cassette and `key`."""
     built = _BUILT.setdefault(cassette, {})
     if key not in built:
-        built[key] = build()
+        with collector_paused():
+            built[key] = build()
     return built[key]
 
 

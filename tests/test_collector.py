@@ -1,0 +1,66 @@
+"""Loading a cassette runs with Python's cyclic collector paused, and leaves it as it found it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import vizlib
+from vizlib.cassette import _decode_cassette
+from vizlib.errors import CassetteError
+from vizlib.synthetic import synthetic_cassette
+
+EVENTS = 5_000
+
+
+@pytest.fixture(scope="module")
+def long_stream() -> str:
+    return synthetic_cassette(EVENTS, seed=3, calls=2)
+
+
+@pytest.fixture
+def collections() -> Iterator[list[int]]:
+    """The generation of each collection started while the test runs."""
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    yield started
+    gc.callbacks.remove(record)
+
+
+def _during(collections: list[int], work: Callable[[], object]) -> list[int]:
+    before = len(collections)
+    work()
+    return collections[before:]
+
+
+def test_a_load_starts_no_collection(long_stream: str, collections: list[int]) -> None:
+    assert gc.isenabled()
+    # the same decoding with the collector running starts collections: the test can tell
+    unpaused = _during(collections, lambda: _decode_cassette(long_stream, "long.yaml", None, None))
+    assert len(unpaused) > 10
+    loaded = _during(collections, lambda: vizlib.load(long_stream, name="long.yaml"))
+    # at most the one that the first allocation after the pause starts, of what it left
+    assert len(loaded) <= 1
+    assert gc.isenabled()
+    cassette = vizlib.load(long_stream, name="long.yaml")
+    assert sum(len(item.decoded.chunks) for item in cassette.records) > 0.9 * EVENTS
+
+
+def test_the_collector_is_left_as_found(long_stream: str) -> None:
+    gc.disable()
+    try:
+        vizlib.load(long_stream, name="long.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(CassetteError):
+        vizlib.load("interactions: [1, 2", name="broken.yaml")
+    assert gc.isenabled()
