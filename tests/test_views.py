@@ -527,3 +527,14 @@ def test_tool_result_images_take_inline_data_only() -> None:
     assert tool_result_images(json.dumps(body)) == {"call_1": ["data:image/png;base64,AAAA"]}
     assert tool_result_images(json.dumps({"messages": [{"role": "tool", "content": "no"}]})) == {}
     assert tool_result_images("not json data:image/png;base64,AAAA") == {}
+
+
+def test_figures_reach_the_page_as_one_json_buffer(seed: vizlib.Cassette) -> None:
+    view = CassetteView(seed)
+    state = view.usage.get_state()
+    assert "figures" not in state  # no nested state for ipywidgets to walk value by value
+    assert json.loads(state["figures_json"]) == view.usage.figures
+    assert len(view.usage.figures) == 2
+    view.selector.value = 1
+    [timeline] = json.loads(view.timeline.get_state()["figures_json"])
+    assert timeline["layout"]["title"]["text"].startswith("Token timeline · interaction 1")

@@ -80,13 +80,19 @@ function themed(figure, el) {
   return { data, layout };
 }
 
+// The figures arrive as JSON text in a binary buffer (a DataView), not as nested state.
+function parsed(buffer) {
+  if (!buffer || !buffer.byteLength) return [];
+  return JSON.parse(new TextDecoder().decode(buffer));
+}
+
 function render({ model, el }) {
   el.classList.add("vz-charts");
   const boxes = [];
   let Plotly = null;
   const draw = () => {
     if (!Plotly) return;
-    const figures = model.get("figures") || [];
+    const figures = parsed(model.get("figures_json"));
     while (boxes.length > figures.length) {
       const box = boxes.pop();
       Plotly.purge(box);
@@ -122,7 +128,7 @@ function render({ model, el }) {
   }, (error) => {
     el.textContent = String(error);
   });
-  model.on("change:figures", draw);
+  model.on("change:figures_json", draw);
   let width = 0;
   const resized = new ResizeObserver(() => {
     if (!Plotly || el.clientWidth === 0 || el.clientWidth === width) return;
@@ -133,7 +139,7 @@ function render({ model, el }) {
   const theme = new MutationObserver(draw);
   theme.observe(document.body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
   return () => {
-    model.off("change:figures", draw);
+    model.off("change:figures_json", draw);
     resized.disconnect();
     theme.disconnect();
     if (Plotly) for (const box of boxes) Plotly.purge(box);

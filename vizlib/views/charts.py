@@ -141,16 +141,26 @@ def _tidy_axis(name: str, axis: dict[str, Any], traces: list[dict[str, Any]]) ->
 
 
 class Charts(anywidget.AnyWidget):
-    """Plotly charts drawn from `figures` (made by `figure_json`); timeline clicks call back."""
+    """Plotly charts drawn from `figures` (made by `figure_json`); timeline clicks call back.
+
+    The page receives the figures as one JSON text in a binary buffer
+    (`figures_json`), not as nested state: ipywidgets walks nested state value
+    by value, and a timeline of 100,000 chunks holds hundreds of thousands.
+    """
 
     _esm = traitlets.Unicode(_esm()).tag(sync=True)
-    figures = traitlets.List(traitlets.Dict()).tag(sync=True)
+    figures = traitlets.List(traitlets.Dict())
+    figures_json = traitlets.Bytes(b"[]").tag(sync=True)
 
     def __init__(self, figures: Sequence[Figure] = (), **kwargs: Any) -> None:
         """Charts of `figures`, each already made by `figure_json`."""
         super().__init__(figures=list(figures), **kwargs)
         self._on_click: list[Callable[[int], None]] = []
         self.on_msg(self._message)
+
+    @traitlets.observe("figures")
+    def _send_figures(self, change: dict[str, Any]) -> None:
+        self.figures_json = orjson.dumps(change["new"], default=_plain)
 
     def on_click(self, callback: Callable[[int], None]) -> None:
         """Call `callback(seq)` when a timeline chunk is clicked."""
