@@ -7,6 +7,7 @@ it must equal PyYAML's, value for value and type for type.
 from __future__ import annotations
 
 import base64
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,15 @@ def checks_let_through(content: str | bytes, max_depth: int = 64) -> bool:
 
 
 def assert_screen_within_checks(content: str | bytes, max_depth: int = 64) -> None:
-    """The screen takes nothing the checks would refuse: it only saves their time."""
+    """The screen takes nothing the checks would refuse: it only saves their time.
+
+    A text the screen passes needs no check before parsing (`fast_load` then walks
+    a large one's document instead of dumping it), so the screen finds all the
+    check before parsing finds.
+    """
+    if _fastyaml._screened(content):
+        text = content.decode("utf-8", "replace") if isinstance(content, bytes) else content
+        assert not _fastyaml._text_differs(text), content
     if screen_lets_through(content, max_depth):
         assert checks_let_through(content, max_depth), content
 
@@ -452,11 +461,26 @@ def test_the_screen_takes_no_number_like_scalar_the_checks_refuse(
     assert_screen_within_checks(text.encode())
 
 
-def test_a_text_over_the_screen_s_size_goes_to_the_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_text_over_the_screen_s_size_is_walked_not_dumped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # the screen's dump grows with depth times values: larger texts are walked instead
     values = ", ".join(["1"] * (_fastyaml.SCREENED_BYTES // 3))
     text = "a: [[[" + values + "]]]\nb: yes\n"
     assert len(text) > _fastyaml.SCREENED_BYTES
-    monkeypatch.setattr(_fastyaml, "_screened", lambda content: pytest.fail("screened"))
-    assert fast_load(text) is REFUSED  # `yes`, found by the checks
+    monkeypatch.setattr(_fastyaml, "_dump_alike", lambda *_: pytest.fail("dumped"))
+    assert fast_load(text) is REFUSED  # `yes`, found by the screen, then by the checks
     assert same(fast_load(text.replace("yes", "x")), reference(text.replace("yes", "x")))
+
+
+def test_a_large_text_the_screen_passes_skips_the_check_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = "".join(f'data: {{"n": {n}, "text": "word {n}"}}\n\n' for n in range(8_000))
+    text = f"interactions:\n- response:\n    body: {json.dumps(body)}\n    code: 200\n"
+    assert len(text) > _fastyaml.SCREENED_BYTES
+    assert _fastyaml._screened(text)
+    assert not _fastyaml._text_differs(text)
+    monkeypatch.setattr(_fastyaml, "_text_differs", lambda *_: pytest.fail("checked"))
+    assert same(fast_load(text), reference(text))
+    assert same(fast_load(text.encode()), reference(text))

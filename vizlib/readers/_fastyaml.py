@@ -303,8 +303,9 @@ _SCREEN = "|".join(
 
 
 # The screen's dump indents each value by its depth: a text of nested flow collections
-# (`[[[[1, 1, ...]]]]`) can make a dump hundreds of times its size. Larger texts go to the
-# checks, whose walk makes nothing: up to this size a dump stays under about 70 MB.
+# (`[[[[1, 1, ...]]]]`) can make a dump hundreds of times its size. Larger texts are walked
+# by the check after parsing, which makes nothing: up to this size a dump stays under about
+# 70 MB.
 SCREENED_BYTES = 256 * 1024
 
 
@@ -391,13 +392,15 @@ def fast_load(content: str | bytes, max_depth: int = 64) -> Any:
         text = content
     if (text and not text.endswith("\n")) or _EMPTY_LAST_BLOCK.search(text[-256:]):
         return REFUSED  # a block scalar cut by the text's end keeps no line break to PyYAML
-    screened = len(content) <= SCREENED_BYTES and _screened(content)
+    # The screen finds all that `_text_differs` seeks, in one pass of RE2: a text it
+    # passes needs no other check before parsing, whatever its size.
+    screened = _screened(content)
     if not screened and _text_differs(text):
         return REFUSED
     try:
         data = parse(text, handlers=_HANDLERS)
     except Exception:  # any refusal: PyYAML parses the file and reports what is wrong
         return REFUSED
-    if screened and _dump_alike(data, max_depth):
+    if screened and len(content) <= SCREENED_BYTES and _dump_alike(data, max_depth):
         return data
     return REFUSED if _document_differs(data, text, max_depth) else data
