@@ -64,3 +64,22 @@ def test_the_collector_is_left_as_found(long_stream: str) -> None:
     with pytest.raises(CassetteError):
         vizlib.load("interactions: [1, 2", name="broken.yaml")
     assert gc.isenabled()
+
+
+def test_frames_and_a_view_are_built_with_the_collector_paused(
+    long_stream: str, collections: list[int]
+) -> None:
+    from vizlib.frames import build_frame  # noqa: PLC0415 - pandas, as the frames load it
+    from vizlib.views.widget import CassetteView  # noqa: PLC0415
+
+    cassette = vizlib.load(long_stream, name="long.yaml")
+    # the chunks frame built with the collector running starts collections: the test can tell
+    unpaused = _during(collections, lambda: build_frame("chunks", "long.yaml", cassette.records))
+    assert len(unpaused) > 5
+    frames = _during(collections, lambda: cassette.chunks)
+    assert len(frames) <= 1  # the one the first allocation after the pause may start
+    view = CassetteView(vizlib.load(long_stream, name="long.yaml"), fill=False)
+    filled = _during(collections, view.fill)  # every chart, table and text of the view
+    assert len(filled) <= 1
+    assert len(view.timeline.figures) == 1
+    assert gc.isenabled()

@@ -23,7 +23,7 @@ from vizlib.analysis.raw import raw_exchange
 from vizlib.analysis.transcript import transcript
 from vizlib.schema import check_schema
 from vizlib.views import loader, static
-from vizlib.views.charts import integer_step
+from vizlib.views.charts import Charts, integer_step
 from vizlib.views.figures import SEQ_AXIS, WEBGL_ABOVE, timeline_figure, usage_figure
 from vizlib.views.html import assembly_html, request_images, transcript_html
 from vizlib.views.labels import interaction_label
@@ -529,8 +529,8 @@ def test_tool_result_images_take_inline_data_only() -> None:
     assert tool_result_images("not json data:image/png;base64,AAAA") == {}
 
 
-def test_figures_reach_the_page_as_one_json_buffer(seed: vizlib.Cassette) -> None:
-    view = CassetteView(seed)
+def test_figures_reach_the_page_as_one_json_buffer() -> None:
+    view = CassetteView(vizlib.load_sample())
     state = view.usage.get_state()
     assert "figures" not in state  # no nested state for ipywidgets to walk value by value
     assert json.loads(state["figures_json"]) == view.usage.figures
@@ -538,3 +538,4 @@ def test_figures_reach_the_page_as_one_json_buffer(seed: vizlib.Cassette) -> Non
     view.selector.value = 1
     [timeline] = json.loads(view.timeline.get_state()["figures_json"])
     assert timeline["layout"]["title"]["text"].startswith("Token timeline · interaction 1")
+    assert Charts().get_state()["figures_json"] == b"[]"

@@ -484,3 +484,15 @@ def test_a_large_text_the_screen_passes_skips_the_check_before_parsing(
     monkeypatch.setattr(_fastyaml, "_text_differs", lambda *_: pytest.fail("checked"))
     assert same(fast_load(text), reference(text))
     assert same(fast_load(text.encode()), reference(text))
+
+
+@pytest.mark.parametrize(("line", "cut"), [("---x: 1", 3), ("b: 0123a", 7), ("b: 012:x", 7)])
+def test_the_first_line_is_checked_whole_not_cut(line: str, cut: int) -> None:
+    # a token cut at a fixed width looked complete there: a document marker, a leading zero
+    prefix = 'a: "' + "p" * (256 - cut - len('a: ""\n')) + '"\n'
+    text = prefix + line + "\n"
+    assert len(prefix) + cut == 256
+    assert _fastyaml._screened(text)
+    assert not _fastyaml._text_differs(text)
+    assert same(fast_load(text), reference(text))
+    assert_screen_within_checks(text)

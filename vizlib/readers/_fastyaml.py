@@ -76,6 +76,11 @@ _AT_LINE_START = re.compile(
 )
 # An integer with a leading zero: octal to YAML 1.1, decimal (or `0o` octal) to YAML 1.2.
 _LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[{,:]0)|(?<=[\s\[{,:][-+]0))[0-9oO][0-9]*" + _ENDS)
+# The same two at the text's start, where no line break or separator comes before them (a
+# first line's `---` starts the first document).
+_AT_TEXT_START = re.compile(
+    r"%|\.\.\.(?=[ \t\r\n]|\Z)(?![ \t\r\n]*\Z)|[ \t?:-]{200}|[-+]?0[0-9oO][0-9]*" + _ENDS
+)
 # An anchor (`&name`) starts a node: at the text's start (a byte order mark aside), or after
 # a space, a flow indicator (`[`, `{`, `,`) or a colon (`{"a":&x [...]}` is YAML too). The
 # pattern starts with its literal `&`, so the engine jumps from one `&` to the next.
@@ -116,10 +121,8 @@ def _text_differs(text: str) -> bool:
     """Whether the text holds, before parsing, something the two parsers may read differently."""
     if "\r" in text:  # a lone CR also ends a line
         return _text_differs(text.replace("\r\n", "\n").replace("\r", "\n"))
-    head = "\n" + text[:256]  # the first line, as if a line break came before it
     return (
-        _AT_LINE_START.search(head) is not None
-        or _LEADING_ZERO.search(head) is not None
+        _AT_TEXT_START.match(text) is not None
         or _AT_LINE_START.search(text) is not None
         or _LEADING_ZERO.search(text) is not None
         or _FLOW_COLON.search(text) is not None

@@ -1,4 +1,4 @@
-// vizlib charts: draws each figure of the model's `figures` with plotly.js.
+// vizlib charts: draws each figure of the model's `figures_json` (one JSON text) with plotly.js.
 // plotly.js reaches the page once: a global already there is reused, or the one the kernel's
 // loader widget is evaluating (vizlib.views.loader); otherwise the first chart asks its kernel
 // for the bundle (one custom message, answered with one binary buffer) and every later chart
@@ -80,10 +80,13 @@ function themed(figure, el) {
   return { data, layout };
 }
 
-// The figures arrive as JSON text in a binary buffer (a DataView), not as nested state.
+// The figures arrive as JSON text in a binary buffer (a DataView, or an ArrayBuffer), not as
+// nested state; anything else is refused with a message, never drawn as nothing.
 function parsed(buffer) {
-  if (!buffer || !buffer.byteLength) return [];
-  return JSON.parse(new TextDecoder().decode(buffer));
+  if (buffer instanceof ArrayBuffer || ArrayBuffer.isView(buffer)) {
+    return buffer.byteLength ? JSON.parse(new TextDecoder().decode(buffer)) : [];
+  }
+  throw new Error(`vizlib: figures expected as a JSON buffer, got ${typeof buffer}`);
 }
 
 function render({ model, el }) {
@@ -92,7 +95,13 @@ function render({ model, el }) {
   let Plotly = null;
   const draw = () => {
     if (!Plotly) return;
-    const figures = parsed(model.get("figures_json"));
+    let figures;
+    try {
+      figures = parsed(model.get("figures_json"));
+    } catch (error) {
+      el.textContent = String(error);
+      return;
+    }
     while (boxes.length > figures.length) {
       const box = boxes.pop();
       Plotly.purge(box);

@@ -1,10 +1,10 @@
 """One widget that draws a list of plotly figures, with plotly.js loaded once per page.
 
-The widget's state holds each figure's complete JSON, so a chart is never
-drawn before its traces arrive; replacing `figures` redraws the charts in
-place. Figures are plain plotly JSON (the `*_spec` functions of
-`vizlib.views.figures`): neither plotly's Python package nor pandas is
-imported here.
+The widget's state holds every figure's complete JSON (one JSON text in a
+binary buffer), so a chart is never drawn before its traces arrive;
+replacing `figures` redraws the charts in place. Figures are plain plotly
+JSON (the `*_spec` functions of `vizlib.views.figures`): neither plotly's
+Python package nor pandas is imported here.
 The bundle itself is not part of the state: the page has it from the
 kernel's loader widget (see `vizlib.views.loader`) or asks the kernel for
 it once (a custom message answered with one binary buffer), and every later

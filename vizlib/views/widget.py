@@ -6,7 +6,7 @@ view is on the page. `show` sends plotly.js first (`vizlib.views.loader`),
 then displays a view's widgets and fills them after, charts first, so the
 page evaluates plotly.js and lays out the view while the kernel builds what
 it shows. Charts are `Charts` widgets (plotly.js once
-per page, complete figures in their state); the tabs are a list of (title,
+per page, complete figures in their state, as one JSON buffer); the tabs are a list of (title,
 builder) panels, so a new tab is one entry. Beside the live view, `show`
 displays a static copy that notebooks keep for readers without a kernel
 (see `vizlib.views.static`).
@@ -25,6 +25,7 @@ from IPython import get_ipython
 from IPython.display import display
 
 from vizlib.cassette import Cassette
+from vizlib.collector import paused
 from vizlib.redact import shown_name
 from vizlib.views.charts import Charts
 from vizlib.views.hooks import Hooks
@@ -177,6 +178,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         name = shown_name(self.cassette.name, redact=self.redact)
         return f"<CassetteView of {name}: {_plural(len(self.cassette), 'interaction')}>"
 
+    @paused
     def fill(self) -> None:
         """Build what the tabs show: the charts first, then the tables and texts."""
         if self.filled:
@@ -208,6 +210,7 @@ class CassetteView(widgets.VBox):  # type: ignore[misc]
         else:
             self.run.children = [widgets.HTML(panels.LINEAR_NOTE), widgets.HTML(table)]
 
+    @paused
     def select(self, index: int) -> None:
         """Show interaction `index` in the per-interaction tabs."""
         from vizlib.views import built, panels  # noqa: PLC0415 - loaded by `fill` already
