@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vizlib.collector import collector_paused
+from vizlib.collector import paused
 from vizlib.conversation import CallLink, ToolResult, call_links
 from vizlib.decoders import decode_exchange
 from vizlib.errors import CassetteError
@@ -29,12 +29,12 @@ if TYPE_CHECKING:
 Source = str | bytes | os.PathLike[str]
 
 
+@paused
 def build_frame(frame: str, *args: Any, **kwargs: Any) -> pd.DataFrame:
     """`vizlib.frames.build_frame`, importing pandas on the first frame built, not with vizlib."""
     from vizlib.frames import build_frame as build  # noqa: PLC0415
 
-    with collector_paused():
-        return build(frame, *args, **kwargs)
+    return build(frame, *args, **kwargs)
 
 
 class Cassette:
@@ -145,6 +145,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[str, bytes | s
     return label, read_file(path), path
 
 
+@paused
 def decode_cassette(
     content: bytes | str,
     name: str,
@@ -152,13 +153,6 @@ def decode_cassette(
     prices: PriceTable | None = None,
 ) -> Cassette:
     """Read and decode a cassette's content: a pure function of its bytes."""
-    with collector_paused():
-        return _decode_cassette(content, name, path, prices)
-
-
-def _decode_cassette(
-    content: bytes | str, name: str, path: Path | None, prices: PriceTable | None
-) -> Cassette:
     try:
         container, exchanges = read_exchanges(content, name=name)
     except CassetteError:
@@ -206,7 +200,7 @@ def load(
     Raises `CassetteError` naming the file (and interaction, and event) for
     input that is not a readable cassette, or that passes a limit.
     """
-    with using(limits), collector_paused():
+    with using(limits):
         label, content, path = read_source(source, name)
         return decode_cassette(content, label, path, prices)
 
